@@ -1,0 +1,34 @@
+/* What the parts of anthropic.core offer each other. Every part registers its
+ * Lua functions into the module table left on top of the stack by
+ * luaopen_anthropic_core; nothing here is a mutable global. */
+#ifndef ANTH_CORE_H
+#define ANTH_CORE_H
+
+#include "compat.h"
+#include "buffer.h"
+
+#define ANTH_VERSION "0.1.0"
+
+/* Registry names of the metatables that mark a table as a JSON array or object
+ * (set by anthropic.array / anthropic.object and by the decoder on empty ones). */
+#define ANTH_ARRAY_MT "anthropic.json.array"
+#define ANTH_OBJECT_MT "anthropic.json.object"
+
+/* json_encode.c: writes the Lua value at idx as JSON, appended to out.
+ * marks (a stack index, or 0) is a table whose keys are values of a foreign
+ * codec that mean something to the writer: its null sentinel -> "null", its
+ * empty-array sentinel -> "[]", its array/object metatables -> "array"/"object".
+ * Misuse (functions, cycles, bad UTF-8, NaN, sparse arrays, ...) raises a Lua
+ * error that names the path of the bad value, e.g. messages[2].content[1].text;
+ * out may then hold a partial document, and its owner frees it. */
+void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks);
+
+/* json_decode.c: pushes the Lua value of the JSON text and returns 1, or pushes
+ * an error message ("... at byte N") and returns 0. Never raises for bad input. */
+int anth_json_decode(lua_State *L, const char *s, size_t len);
+
+void anth_open_json(lua_State *L);
+void anth_open_base64(lua_State *L);
+void anth_open_transfer(lua_State *L);
+
+#endif
