@@ -9,6 +9,10 @@
 
 #define ANTH_VERSION "0.1.0"
 
+/* Everything else is hidden (-fvisibility=hidden); only the entry is exported. */
+#define ANTH_EXPORT __attribute__((visibility("default")))
+ANTH_EXPORT int luaopen_anthropic_core(lua_State *L);
+
 /* Registry names of the metatables that mark a table as a JSON array or object
  * (set by anthropic.array / anthropic.object and by the decoder on empty ones). */
 #define ANTH_ARRAY_MT "anthropic.json.array"

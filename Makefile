@@ -1,0 +1,72 @@
+# lua-anthropic: `make` builds anthropic/core.so for Lua 5.4 (LUA=luajit,
+# lua5.1, lua5.2, lua5.3 for the others); `make test` installs what is
+# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT.
+
+LUA ?= lua5.4
+TEST_LUAS ?= lua5.4 luajit
+ALL_LUAS = lua5.1 lua5.2 lua5.3 lua5.4 luajit
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+STD = -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden
+
+lua_pc = $(if $(filter luajit,$(1)),luajit,$(1))
+lua_cflags = $(shell pkg-config --cflags $(call lua_pc,$(1)) 2>/dev/null)
+CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+
+SRCS = $(sort $(wildcard csrc/*.c))
+HDRS = $(wildcard csrc/*.h)
+
+# Debian packages the build and the tests need (command or file -> package).
+DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
+  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim
+ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
+
+.SECONDARY:
+.PHONY: all test test-all check-% deps deps-all lint demo clean build-% asan valgrind fuzz bench
+
+all: anthropic/core.so
+
+anthropic/core.so: $(SRCS) $(HDRS)
+	@mkdir -p anthropic
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$(LUA)) $(CURL_CFLAGS) -shared \
+	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
+
+# One build per Lua under build/<lua>/, so the versions never mix.
+build/%/anthropic/core.so: $(SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) -shared \
+	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
+
+build-%: build/%/anthropic/core.so ;
+
+deps:
+	@sh .ci/deps.sh $(DEB_PKGS)
+
+deps-all:
+	@sh .ci/deps.sh $(ALL_DEB_PKGS)
+
+lint:
+	luacheck --no-color -q lua spec examples bench
+
+# check-<lua>: the busted suite under one Lua, against its own build.
+check-%: build/%/anthropic/core.so
+	LUA_CPATH="build/$*/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
+	  ANTHROPIC_TEST_LUA=$* $* /usr/bin/busted $(BUSTED_ARGS) spec
+
+test: deps
+	$(MAKE) lint
+	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
+
+test-all: deps-all
+	$(MAKE) lint
+	@for l in $(ALL_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
+
+demo: anthropic/core.so
+	LUA_CPATH="./?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
+	  $(LUA) examples/hello.lua
+
+clean:
+	rm -rf anthropic build

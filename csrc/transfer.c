@@ -1,0 +1,430 @@
+/* One HTTP exchange inside a session: set up from a Lua spec table, driven by
+ * the session's multi handle, its answer read back by methods. No Lua code
+ * ever runs inside a libcurl callback: callbacks only copy bytes. */
+#include <stdlib.h>
+#include <strings.h>
+#include "transfer.h"
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud) {
+    anth_transfer *t = ud;
+    size_t len = size * n;
+    if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) t->head.len = 0; /* 100-continue, then the real one */
+    if (anth_buf_append(&t->head, p, len) != 0) return 0;
+    t->last_byte = anth_now();
+    return len;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud) {
+    anth_transfer *t = ud;
+    size_t len = size * n;
+    if (anth_buf_append(&t->body, p, len) != 0) {
+        t->err_kind = "out_of_memory";
+        return 0;
+    }
+    t->last_byte = anth_now();
+    return len;
+}
+
+static const char *kind_of(CURLcode code) {
+    switch (code) {
+    case CURLE_OPERATION_TIMEDOUT: return "timeout";
+    case CURLE_ABORTED_BY_CALLBACK: return "aborted";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return "invalid_url";
+    default: return "connection";
+    }
+}
+
+void anth_transfer_finish(anth_transfer *t, CURLcode code) {
+    if (t->state != ANTH_T_RUNNING) return;
+    t->code = code;
+    if (code == CURLE_OK) {
+        t->state = ANTH_T_DONE;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+    } else {
+        t->state = ANTH_T_FAILED;
+        if (t->err_kind == NULL) t->err_kind = kind_of(code);
+    }
+    anth_transfer_detach(t);
+}
+
+/* Takes the transfer out of its session, returning its easy handle to the
+ * session's spares. Keeps the results; idempotent. */
+void anth_transfer_detach(anth_transfer *t) {
+    anth_session *s = t->sess;
+    anth_transfer **pp;
+    if (s == NULL) return;
+    for (pp = &s->active; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == t) { *pp = t->next; break; }
+    t->next = NULL;
+    t->sess = NULL;
+    if (t->state == ANTH_T_RUNNING) {
+        t->state = ANTH_T_FAILED;
+        t->err_kind = "aborted";
+        t->code = CURLE_ABORTED_BY_CALLBACK;
+    }
+    if (t->easy == NULL) return;
+    if (t->added) curl_multi_remove_handle(s->multi, t->easy);
+    t->added = 0;
+    if (s->multi != NULL && s->nspare < (int)(sizeof s->spare / sizeof s->spare[0])) {
+        curl_easy_reset(t->easy);
+        s->spare[s->nspare++] = t->easy;
+    } else {
+        curl_easy_cleanup(t->easy);
+    }
+    t->easy = NULL;
+    curl_slist_free_all(t->headers);
+    t->headers = NULL;
+}
+
+static anth_transfer *check_transfer(lua_State *L, int idx) {
+    return luaL_checkudata(L, idx, ANTH_TRANSFER_MT);
+}
+
+static const char *opt_string(lua_State *L, int spec, const char *key) {
+    const char *v;
+    lua_getfield(L, spec, key);
+    v = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
+    if (!lua_isnil(L, -1) && (v == NULL || lua_type(L, -1) != LUA_TSTRING))
+        luaL_error(L, "anthropic: request spec field '%s' must be a string", key);
+    lua_pop(L, 1); /* the spec table keeps the string alive */
+    return v;
+}
+
+static double opt_seconds(lua_State *L, int spec, const char *key) {
+    double v = 0;
+    lua_getfield(L, spec, key);
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TNUMBER || !((v = lua_tonumber(L, -1)) >= 0))
+            luaL_error(L, "anthropic: '%s' must be a number of seconds >= 0", key);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_bool(lua_State *L, int spec, const char *key) {
+    int v;
+    lua_getfield(L, spec, key);
+    v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int has_crlf(const char *s, size_t n) {
+    return memchr(s, '\r', n) != NULL || memchr(s, '\n', n) != NULL || memchr(s, '\0', n) != NULL;
+}
+
+/* headers: a list of "Name: value" strings, already free of secrets in errors. */
+static void set_headers(lua_State *L, anth_transfer *t, int spec) {
+    size_t i, n;
+    lua_getfield(L, spec, "headers");
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+    luaL_checktype(L, -1, LUA_TTABLE);
+    n = anth_rawlen(L, -1);
+    for (i = 1; i <= n; i++) {
+        size_t len;
+        const char *h;
+        struct curl_slist *next;
+        lua_rawgeti(L, -1, (int)i);
+        h = lua_tolstring(L, -1, &len);
+        if (h == NULL || lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "anthropic: header %d is not a string", (int)i);
+        if (has_crlf(h, len)) {
+            const char *colon = memchr(h, ':', len);
+            lua_pushlstring(L, h, colon ? (size_t)(colon - h) : 0);
+            luaL_error(L, "anthropic: header '%s' contains CR, LF or NUL", lua_tostring(L, -1));
+        }
+        next = curl_slist_append(t->headers, h);
+        if (next == NULL) luaL_error(L, "anthropic: out of memory");
+        t->headers = next;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Body: a string or an anthropic.body. Remembered in the transfer's user
+ * value, which keeps it alive for libcurl (no copy). */
+static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
+    const char *p = NULL;
+    size_t len = 0;
+    lua_getfield(L, spec, "body");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        p = lua_tolstring(L, -1, &len);
+    } else if (!lua_isnil(L, -1)) {
+        anth_body *b = anth_testudata(L, -1, ANTH_BODY_MT);
+        if (b == NULL) luaL_error(L, "anthropic: request body must be a string or an encoded body");
+        p = b->buf.data ? b->buf.data : "";
+        len = b->buf.len;
+    }
+    if (p != NULL) {
+        lua_setfield(L, uv, "body");
+        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, p);
+    } else {
+        lua_pop(L, 1);
+    }
+}
+
+static void set_method(lua_State *L, anth_transfer *t, int spec) {
+    const char *m = opt_string(L, spec, "method");
+    if (m == NULL || strcmp(m, "GET") == 0) {
+        curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+    } else if (strcmp(m, "POST") == 0) {
+        curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
+    } else {
+        if (has_crlf(m, strlen(m)) || strchr(m, ' ') != NULL) luaL_error(L, "anthropic: invalid HTTP method");
+        curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, m);
+        if (strcmp(m, "HEAD") == 0) curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
+    }
+}
+
+static void set_network(lua_State *L, anth_transfer *t, int spec) {
+    const char *url = opt_string(L, spec, "url");
+    const char *proxy = opt_string(L, spec, "proxy");
+    const char *ca_file = opt_string(L, spec, "ca_file");
+    const char *ca_path = opt_string(L, spec, "ca_path");
+    const char *ua = opt_string(L, spec, "user_agent");
+    double timeout = opt_seconds(L, spec, "timeout");
+    double connect = opt_seconds(L, spec, "connect_timeout");
+    CURL *e = t->easy;
+    if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
+    if (has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (proxy != NULL) curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+    if (ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
+    if (ca_path != NULL) curl_easy_setopt(e, CURLOPT_CAPATH, ca_path);
+    if (ua != NULL) curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
+    if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
+    if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
+    t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
+    if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (opt_bool(L, spec, "verbose")) curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+}
+
+static CURL *take_easy(anth_session *s) {
+    if (s->nspare > 0) return s->spare[--s->nspare];
+    return curl_easy_init();
+}
+
+int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
+    anth_transfer *t;
+    int uv;
+    CURLMcode mc;
+    spec = anth_absindex(L, spec);
+    t = anth_newuserdata(L, sizeof *t);
+    memset(t, 0, sizeof *t);
+    anth_buf_init(&t->head);
+    anth_buf_init(&t->body);
+    t->state = ANTH_T_FAILED; /* until it is really started */
+    t->err_kind = "aborted";
+    anth_setmetatable(L, ANTH_TRANSFER_MT);
+    lua_newtable(L);
+    uv = lua_gettop(L);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, uv, "session"); /* the session outlives its transfers */
+    t->easy = take_easy(s);
+    if (t->easy == NULL) return luaL_error(L, "anthropic: curl_easy_init failed");
+    t->sess = s; /* from here on, an error leaves a detachable transfer for __gc */
+    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, (char *)t);
+    curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+    set_network(L, t, spec);
+    set_method(L, t, spec);
+    set_headers(L, t, spec);
+    set_body(L, t, spec, uv);
+    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+    anth_setuservalue(L, -2);
+    t->state = ANTH_T_RUNNING;
+    t->err_kind = NULL;
+    t->last_byte = anth_now();
+    mc = curl_multi_add_handle(s->multi, t->easy);
+    if (mc != CURLM_OK) return luaL_error(L, "anthropic: %s", curl_multi_strerror(mc));
+    t->added = 1;
+    t->next = s->active;
+    s->active = t;
+    return 1;
+}
+
+/* --- methods ------------------------------------------------------------ */
+
+static anth_session *session_of(lua_State *L, int idx) {
+    anth_session *s;
+    anth_getuservalue(L, idx);
+    lua_getfield(L, -1, "session");
+    s = lua_touserdata(L, -1);
+    lua_pop(L, 2);
+    return s;
+}
+
+/* t:wait([timeout_ms]) drives the session until t ends (or the timeout);
+ * returns whether it ended. */
+static int transfer_wait(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    double limit = luaL_optnumber(L, 2, -1);
+    double deadline = limit >= 0 ? anth_now() + limit / 1000 : 0;
+    while (t->state == ANTH_T_RUNNING) {
+        int ms = 1000;
+        anth_session *s = session_of(L, 1);
+        if (s == NULL || s->closed) break;
+        if (limit >= 0) {
+            double left = deadline - anth_now();
+            if (left <= 0) break;
+            if (left * 1000 < ms) ms = (int)(left * 1000) + 1;
+        }
+        anth_session_drive(s, ms);
+    }
+    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    return 1;
+}
+
+static int transfer_poll(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    if (t->state == ANTH_T_RUNNING) {
+        anth_session *s = session_of(L, 1);
+        if (s != NULL && !s->closed) anth_session_drive(s, 0);
+    }
+    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    return 1;
+}
+
+static int transfer_status(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    long status = t->status;
+    if (status == 0 && t->easy != NULL) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    lua_pushinteger(L, status);
+    return 1;
+}
+
+/* t:error() -> nil while fine, else kind, message */
+static int transfer_error(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    if (t->state != ANTH_T_FAILED) return 0;
+    lua_pushstring(L, t->err_kind);
+    if (strcmp(t->err_kind, "idle_timeout") == 0)
+        lua_pushliteral(L, "no data received within the stream idle timeout");
+    else if (t->errbuf[0] != '\0')
+        lua_pushstring(L, t->errbuf);
+    else
+        lua_pushstring(L, curl_easy_strerror(t->code));
+    return 2;
+}
+
+static void push_trimmed(lua_State *L, const char *p, const char *e) {
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+    lua_pushlstring(L, p, (size_t)(e - p));
+}
+
+/* t:headers() -> table of lower-cased names; repeated headers joined by ", " */
+static int transfer_headers(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    const char *p = t->head.data, *end = p + t->head.len;
+    lua_newtable(L);
+    while (p != NULL && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *colon;
+        if (eol == NULL) eol = end;
+        colon = memchr(p, ':', (size_t)(eol - p));
+        if (colon != NULL && colon > p) {
+            char name[256];
+            size_t i, n = (size_t)(colon - p);
+            if (n < sizeof name) {
+                for (i = 0; i < n; i++) name[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+                lua_pushlstring(L, name, n);
+                lua_pushvalue(L, -1);
+                lua_rawget(L, -3);
+                if (lua_isnil(L, -1)) {
+                    lua_pop(L, 1);
+                    push_trimmed(L, colon + 1, eol);
+                } else {
+                    lua_pushliteral(L, ", ");
+                    push_trimmed(L, colon + 1, eol);
+                    lua_concat(L, 3);
+                }
+                lua_rawset(L, -3);
+            }
+        }
+        p = eol + 1;
+    }
+    return 1;
+}
+
+static int transfer_body(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
+    return 1;
+}
+
+/* t:json() -> value | nil, message: decodes the body without copying it into a string */
+static int transfer_json(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    if (anth_json_decode(L, t->body.data ? t->body.data : "", t->body.len)) return 1;
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+}
+
+static int transfer_info(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    lua_newtable(L);
+    lua_pushstring(L, t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
+    lua_setfield(L, -2, "state");
+    lua_pushinteger(L, (lua_Integer)t->body.len);
+    lua_setfield(L, -2, "body_bytes");
+    return 1;
+}
+
+static int transfer_close(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    anth_transfer_detach(t);
+    if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; }
+    return 0;
+}
+
+static int transfer_gc(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    transfer_close(L);
+    anth_buf_free(&t->head);
+    anth_buf_free(&t->body);
+    return 0;
+}
+
+static int transfer_tostring(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    lua_pushfstring(L, "anthropic.transfer (%s)",
+                    t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
+    return 1;
+}
+
+void anth_open_transfer_methods(lua_State *L) {
+    static const luaL_Reg methods[] = {
+        {"wait", transfer_wait},       {"poll", transfer_poll},
+        {"status", transfer_status},   {"error", transfer_error},
+        {"headers", transfer_headers}, {"body", transfer_body},
+        {"json", transfer_json},       {"info", transfer_info},
+        {"close", transfer_close},     {NULL, NULL}};
+    if (luaL_newmetatable(L, ANTH_TRANSFER_MT)) {
+        lua_newtable(L);
+        anth_setfuncs(L, methods, 0);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, transfer_gc);
+        lua_setfield(L, -2, "__gc");
+#if LUA_VERSION_NUM >= 504
+        lua_pushcfunction(L, transfer_close);
+        lua_setfield(L, -2, "__close");
+#endif
+        lua_pushcfunction(L, transfer_tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_pop(L, 1);
+}

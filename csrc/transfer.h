@@ -1,0 +1,57 @@
+/* Sessions (one libcurl multi handle per client, so connections are reused)
+ * and the transfers they drive. Shared by session.c, transfer.c and body.c. */
+#ifndef ANTH_TRANSFER_H
+#define ANTH_TRANSFER_H
+
+#include <curl/curl.h>
+#include "core.h"
+
+#define ANTH_SESSION_MT "anthropic.session"
+#define ANTH_TRANSFER_MT "anthropic.transfer"
+#define ANTH_BODY_MT "anthropic.body"
+
+typedef struct anth_transfer anth_transfer;
+
+typedef struct anth_session {
+    CURLM *multi;
+    anth_transfer *active;  /* transfers added to multi, linked through next */
+    CURL *spare[4];         /* finished easy handles kept for reuse */
+    int nspare;
+    int closed;
+} anth_session;
+
+typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
+
+struct anth_transfer {
+    anth_session *sess; /* NULL once detached from its session */
+    anth_transfer *next;
+    CURL *easy;
+    struct curl_slist *headers;
+    anth_tstate state;
+    int added;           /* currently inside sess->multi */
+    const char *err_kind; /* "connection", "timeout", "aborted", ... */
+    CURLcode code;
+    long status;
+    anth_buf head;       /* raw header lines of the last response */
+    anth_buf body;
+    double idle_timeout; /* seconds without a byte before giving up, 0 = none */
+    double last_byte;    /* monotonic seconds of the last received byte */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+/* A request body encoded once and shared by every attempt of a request. */
+typedef struct anth_body {
+    anth_buf buf;
+} anth_body;
+
+double anth_now(void);
+anth_session *anth_check_session(lua_State *L, int idx);
+/* Drives every transfer of the session, waiting at most timeout_ms for activity. */
+int anth_session_drive(anth_session *s, int timeout_ms);
+void anth_transfer_detach(anth_transfer *t);
+void anth_transfer_finish(anth_transfer *t, CURLcode code);
+int anth_transfer_start(lua_State *L, anth_session *s, int spec);
+void anth_open_body(lua_State *L);
+void anth_open_transfer_methods(lua_State *L);
+
+#endif
