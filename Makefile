@@ -25,7 +25,7 @@ DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit 
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% asan valgrind fuzz bench
+.PHONY: rock install all test test-all check-% deps deps-all lint demo clean build-% asan valgrind fuzz bench
 
 all: anthropic/core.so
 
@@ -41,6 +41,19 @@ build/%/anthropic/core.so: $(SRCS) $(HDRS)
 	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
 
 build-%: build/%/anthropic/core.so ;
+
+# `luarocks make rockspec/*.rockspec` (build.type "make") passes LUA_INCDIR,
+# LIBFLAG and the install directories.
+LIBFLAG ?= -shared
+rock: $(SRCS) $(HDRS)
+	@mkdir -p anthropic
+	$(CC) $(CFLAGS) $(WARN) $(STD) -I$(LUA_INCDIR) $(CURL_CFLAGS) $(LIBFLAG) \
+	  -o anthropic/core.so $(SRCS) $(if $(CURL_LIBDIR),-L$(CURL_LIBDIR)) $(CURL_LIBS) -lpthread
+
+install:
+	mkdir -p $(INST_LIBDIR)/anthropic $(INST_LUADIR)/anthropic
+	cp anthropic/core.so $(INST_LIBDIR)/anthropic/
+	cp lua/anthropic/*.lua $(INST_LUADIR)/anthropic/
 
 deps:
 	@sh .ci/deps.sh $(DEB_PKGS)
@@ -58,10 +71,12 @@ check-%: build/%/anthropic/core.so
 
 test: deps
 	$(MAKE) lint
+	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 
 test-all: deps-all
 	$(MAKE) lint
+	$(MAKE) $(foreach l,$(ALL_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(ALL_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 
 demo: anthropic/core.so

@@ -25,7 +25,9 @@ static const char pairs[4096][2] = {
                  : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26 \
                  : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52 \
                  : (c) == '+' ? 62 : (c) == '/' ? 63 : -1)
-#define V4(c) B64V(c), B64V((c) + 1), B64V((c) + 2), B64V((c) + 3)
+/* (the casts only quiet compilers that check the untaken branches of B64V) */
+#define V1(c) (signed char)(B64V(c))
+#define V4(c) V1(c), V1((c) + 1), V1((c) + 2), V1((c) + 3)
 #define V16(c) V4(c), V4((c) + 4), V4((c) + 8), V4((c) + 12)
 #define V64(c) V16(c), V16((c) + 16), V16((c) + 32), V16((c) + 48)
 static const signed char values[256] = {
@@ -116,6 +118,23 @@ ptrdiff_t anth_b64_decode(const char *in, size_t n, unsigned char *out) {
     return last < 0 ? -1 : (ptrdiff_t)(o + (size_t)last);
 }
 
+const char *anth_b64_why_invalid(const char *in, size_t n, size_t *at) {
+    const unsigned char *p = (const unsigned char *)in;
+    size_t i;
+    *at = n;
+    if (n % 4 != 0) return "length is not a multiple of 4";
+    for (i = 0; i < n; i++) {
+        if (values[p[i]] >= 0) continue;
+        *at = i;
+        if (p[i] != '=') return "invalid character";
+        if (i + 2 < n || (i + 2 == n && p[i + 1] != '=')) return "misplaced padding";
+        /* '=' as the last one or two characters: the bits before it are set */
+        *at = i - 1;
+        return "non-canonical encoding (unused bits before the padding are not zero)";
+    }
+    return "invalid";
+}
+
 static int starts_with(const unsigned char *p, size_t n, const char *magic, size_t len) {
     return n >= len && memcmp(p, magic, len) == 0;
 }
@@ -126,5 +145,14 @@ const char *anth_sniff_media_type(const unsigned char *p, size_t n) {
     if (starts_with(p, n, "GIF87a", 6) || starts_with(p, n, "GIF89a", 6)) return "image/gif";
     if (starts_with(p, n, "RIFF", 4) && n >= 12 && memcmp(p + 8, "WEBP", 4) == 0) return "image/webp";
     if (starts_with(p, n, "%PDF-", 5)) return "application/pdf";
+    /* BM, file size, two zero reserved words */
+    if (starts_with(p, n, "BM", 2) && n >= 10 && memcmp(p + 6, "\0\0\0\0", 4) == 0) return "image/bmp";
+    if (starts_with(p, n, "II*\0", 4) || starts_with(p, n, "MM\0*", 4)) return "image/tiff";
+    /* ISO base media: box size, "ftyp", major brand */
+    if (n >= 12 && memcmp(p + 4, "ftyp", 4) == 0) {
+        if (memcmp(p + 8, "avif", 4) == 0 || memcmp(p + 8, "avis", 4) == 0) return "image/avif";
+        if (memcmp(p + 8, "heic", 4) == 0 || memcmp(p + 8, "heix", 4) == 0
+            || memcmp(p + 8, "mif1", 4) == 0 || memcmp(p + 8, "msf1", 4) == 0) return "image/heic";
+    }
     return NULL;
 }

@@ -27,8 +27,16 @@ size_t anth_b64_decoded_max(size_t n);
  * (out may then hold partial output). */
 ptrdiff_t anth_b64_decode(const char *in, size_t n, unsigned char *out);
 
-/* The media type told by the first bytes of a file, or NULL:
- * image/jpeg, image/png, image/gif, image/webp, application/pdf. */
+/* Why anth_b64_decode rejects in (call it only after it did): a short reason,
+ * and in *at the 0-based offset of the offending character (n for a bad
+ * length). */
+const char *anth_b64_why_invalid(const char *in, size_t n, size_t *at);
+
+/* The media type told by the first bytes of a file (ANTH_SNIFF_LEN suffice),
+ * or NULL: image/jpeg, image/png, image/gif, image/webp, application/pdf; and,
+ * so that callers can say what they were given, some types the API does not
+ * take: image/bmp, image/tiff, image/heic, image/avif. */
+#define ANTH_SNIFF_LEN 16
 const char *anth_sniff_media_type(const unsigned char *p, size_t n);
 
 #endif

@@ -1,3 +1,267 @@
-/* STUB */
+/* core.base64_encode / base64_decode / base64_check / sniff / base64_file:
+ * the Lua side of base64.c, used by anthropic.image and anthropic.document. */
+/* mmap's MAP_ANONYMOUS and madvise are not in POSIX.1-2008 (the Makefile's level). */
+#define _DEFAULT_SOURCE 1
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include "core.h"
-void anth_open_base64(lua_State *L) { (void)L; }
+#include "base64.h"
+
+/* Everything base64_file holds while it works, in a userdata whose __gc lets
+ * go of it if a Lua call raises (out of memory) on the way. */
+#define FILE_JOB_MT "anthropic.base64.file"
+
+typedef struct file_job {
+    FILE *f;
+    unsigned char *block; /* ANTH_B64_BLOCK bytes read at a time */
+    char *out;            /* the whole encoding */
+    size_t cap;           /* bytes allocated at out */
+    int mapped;           /* out is an mmap, not a malloc */
+} file_job;
+
+/* Large outputs get their own mapping, with transparent huge pages asked
+ * for: first-touch page faults otherwise dominate the run time (one fault per
+ * 4 KB, and on virtual machines each of them is slow). */
+#define BIG_OUTPUT ((size_t)4 << 20)
+
+static int out_alloc(file_job *j, size_t cap) {
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (cap >= BIG_OUTPUT) {
+        void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            madvise(p, cap, MADV_HUGEPAGE); /* only a hint: failure is fine */
+            j->out = (char *)p;
+            j->cap = cap;
+            j->mapped = 1;
+            return 0;
+        }
+    }
+#endif
+    j->out = (char *)malloc(cap);
+    j->cap = cap;
+    j->mapped = 0;
+    return j->out ? 0 : -1;
+}
+
+static void out_free(file_job *j) {
+    if (j->mapped) munmap(j->out, j->cap);
+    else free(j->out);
+    j->out = NULL;
+    j->cap = 0;
+    j->mapped = 0;
+}
+
+/* Grows out to cap bytes, keeping its first len. */
+static int out_grow(file_job *j, size_t cap, size_t len) {
+    file_job old = *j;
+    if (out_alloc(j, cap) != 0) {
+        *j = old;
+        return -1;
+    }
+    memcpy(j->out, old.out, len);
+    out_free(&old);
+    return 0;
+}
+
+static void file_job_release(file_job *j) {
+    if (j->f) fclose(j->f);
+    free(j->block);
+    out_free(j);
+    j->f = NULL;
+    j->block = NULL;
+}
+
+static int file_job_gc(lua_State *L) {
+    file_job_release((file_job *)luaL_checkudata(L, 1, FILE_JOB_MT));
+    return 0;
+}
+
+/* Scratch memory owned by Lua (collected even if a later call raises). */
+static void *scratch(lua_State *L, size_t n) {
+    return lua_newuserdata(L, n ? n : 1);
+}
+
+static int l_base64_encode(lua_State *L) {
+    size_t n, elen;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char small[1024];
+    char *out;
+    elen = anth_b64_encoded_len(n);
+    if (elen == 0 && n != 0) return luaL_error(L, "base64_encode: input too large");
+    out = elen <= sizeof small ? small : (char *)scratch(L, elen);
+    anth_b64_encode((const unsigned char *)s, n, out);
+    lua_pushlstring(L, out, elen);
+    return 1;
+}
+
+/* nil, "invalid base64: <reason> at byte <1-based offset>" */
+static int push_invalid(lua_State *L, const char *s, size_t n) {
+    size_t at;
+    const char *why = anth_b64_why_invalid(s, n, &at);
+    lua_pushnil(L);
+    if (at < n) {
+        unsigned char c = (unsigned char)s[at];
+        if (c >= 0x21 && c < 0x7F)
+            lua_pushfstring(L, "invalid base64: %s '%c' at byte %d", why, (int)c, (int)(at + 1));
+        else
+            lua_pushfstring(L, "invalid base64: %s (byte value %d) at byte %d", why, (int)c, (int)(at + 1));
+    } else {
+        lua_pushfstring(L, "invalid base64: %s (length %d)", why, (int)n);
+    }
+    return 2;
+}
+
+static int l_base64_decode(lua_State *L) {
+    size_t n, max;
+    const char *s = luaL_checklstring(L, 1, &n);
+    unsigned char small[768];
+    unsigned char *out;
+    ptrdiff_t len;
+    max = anth_b64_decoded_max(n);
+    out = max <= sizeof small ? small : (unsigned char *)scratch(L, max);
+    len = anth_b64_decode(s, n, out);
+    if (len < 0) return push_invalid(L, s, n);
+    lua_pushlstring(L, (const char *)out, (size_t)len);
+    return 1;
+}
+
+/* true, decoded length; or nil, message. Validates without decoding. */
+static int l_base64_check(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    ptrdiff_t len = anth_b64_decode(s, n, NULL);
+    if (len < 0) return push_invalid(L, s, n);
+    lua_pushboolean(L, 1);
+    lua_pushinteger(L, (lua_Integer)len);
+    return 2;
+}
+
+static int l_sniff(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    const char *type = anth_sniff_media_type((const unsigned char *)s, n);
+    if (type) lua_pushstring(L, type);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int fail_errno(lua_State *L, file_job *j, const char *what, const char *path, int err) {
+    file_job_release(j);
+    lua_pushnil(L);
+    lua_pushfstring(L, "cannot %s %s: %s", what, path, strerror(err));
+    return 2;
+}
+
+static int fail_msg(lua_State *L, file_job *j, const char *msg, const char *path) {
+    file_job_release(j);
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, msg);
+    return 2;
+}
+
+/* Fills the block from the file: less than ANTH_B64_BLOCK only at the end. */
+static size_t fill_block(file_job *j) {
+    size_t got = 0, r;
+    while (got < ANTH_B64_BLOCK) {
+        r = fread(j->block + got, 1, ANTH_B64_BLOCK - got, j->f);
+        if (r == 0) break;
+        got += r;
+    }
+    return got;
+}
+
+/* core.base64_file(path [, max_bytes]) -> b64, media_type | nil, size
+ * or nil, message. The encoding goes block by block into one buffer sized
+ * from fstat (grown if the file turns out longer, as pipes and /proc do). */
+static int l_base64_file(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    lua_Number max_arg = luaL_optnumber(L, 2, -1);
+    int limited = !lua_isnoneornil(L, 2);
+    size_t max_bytes = (size_t)-1, total = 0, olen = 0, got, cap;
+    const char *type = NULL;
+    struct stat st;
+    file_job *j;
+
+    if (limited) {
+        if (!(max_arg >= 0)) return luaL_argerror(L, 2, "max_bytes must be a non-negative number");
+        if (max_arg < (lua_Number)((size_t)-1 / 2)) max_bytes = (size_t)max_arg;
+    }
+    lua_settop(L, 2);
+    j = (file_job *)lua_newuserdata(L, sizeof *j);
+    memset(j, 0, sizeof *j);
+    luaL_getmetatable(L, FILE_JOB_MT);
+    lua_setmetatable(L, -2);
+    /* from here on no Lua call raises until the encoding is complete */
+    j->f = fopen(path, "rb");
+    if (!j->f) return fail_errno(L, j, "open", path, errno);
+    if (fstat(fileno(j->f), &st) != 0) return fail_errno(L, j, "stat", path, errno);
+    if (S_ISDIR(st.st_mode)) return fail_errno(L, j, "read", path, EISDIR);
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((unsigned long long)st.st_size > (unsigned long long)max_bytes)
+            return fail_msg(L, j, "file too large", path);
+        cap = anth_b64_encoded_len((size_t)st.st_size);
+        if (cap == 0 || (unsigned long long)st.st_size > (size_t)-1)
+            return fail_msg(L, j, "file too large", path);
+    } else {
+        cap = anth_b64_encoded_len(ANTH_B64_BLOCK);
+    }
+    j->block = (unsigned char *)malloc(ANTH_B64_BLOCK);
+    if (!j->block || out_alloc(j, cap) != 0) return fail_errno(L, j, "encode", path, ENOMEM);
+
+    errno = 0;
+    while ((got = fill_block(j)) > 0) {
+        size_t need;
+        if (got > max_bytes - total) return fail_msg(L, j, "file too large", path);
+        if (total == 0) type = anth_sniff_media_type(j->block, got);
+        total += got;
+        need = anth_b64_encoded_len(got);
+        if (j->cap - olen < need) { /* longer than fstat said */
+            cap = j->cap;
+            while (cap - olen < need) {
+                if (cap > (size_t)-1 / 2) return fail_msg(L, j, "file too large", path);
+                cap *= 2;
+            }
+            if (out_grow(j, cap, olen) != 0) return fail_errno(L, j, "encode", path, ENOMEM);
+        }
+        anth_b64_encode(j->block, got, j->out + olen);
+        olen += need;
+        if (got < ANTH_B64_BLOCK) break;
+    }
+    if (ferror(j->f)) return fail_errno(L, j, "read", path, errno ? errno : EIO);
+    fclose(j->f);
+    j->f = NULL;
+    free(j->block);
+    j->block = NULL;
+
+    lua_pushlstring(L, j->out, olen); /* may raise: __gc frees out */
+    out_free(j);
+    if (type) lua_pushstring(L, type);
+    else lua_pushnil(L);
+#if ANTH_HAS_INTEGERS
+    lua_pushinteger(L, (lua_Integer)total);
+#else
+    lua_pushnumber(L, (lua_Number)total);
+#endif
+    return 3;
+}
+
+void anth_open_base64(lua_State *L) {
+    static const luaL_Reg fns[] = {
+        {"base64_encode", l_base64_encode},
+        {"base64_decode", l_base64_decode},
+        {"base64_check", l_base64_check},
+        {"sniff", l_sniff},
+        {"base64_file", l_base64_file},
+        {NULL, NULL}
+    };
+    if (luaL_newmetatable(L, FILE_JOB_MT)) {
+        lua_pushcfunction(L, file_job_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    anth_setfuncs(L, fns, 0);
+}

@@ -17,6 +17,7 @@ void anth_buf_free(anth_buf *b);
 int anth_buf_grow(anth_buf *b, size_t extra); /* ensures cap >= len + extra */
 
 static inline int anth_buf_append(anth_buf *b, const void *p, size_t n) {
+    if (n == 0) return 0;
     if (b->cap - b->len < n && anth_buf_grow(b, n) != 0) return -1;
     memcpy(b->data + b->len, p, n);
     b->len += n;

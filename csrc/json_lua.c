@@ -1,5 +1,70 @@
-/* STUB: replaced by the JSON work. */
-#include "core.h"
-void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks) { (void)idx; (void)out; (void)marks; luaL_error(L, "json stub"); }
-int anth_json_decode(lua_State *L, const char *s, size_t len) { (void)s; (void)len; lua_pushliteral(L, "json stub"); return 0; }
-void anth_open_json(lua_State *L) { (void)L; }
+/* core.encode / core.decode / core.decode_safe: the JSON writer and reader
+ * as Lua functions. */
+#include "json.h"
+
+#define ANTH_JSONBUF_MT "anthropic.json.buffer"
+
+static int jsonbuf_gc(lua_State *L) {
+    anth_buf *b = (anth_buf *)luaL_checkudata(L, 1, ANTH_JSONBUF_MT);
+    anth_buf_free(b);
+    return 0;
+}
+
+/* encode(value [, marks]) -> string; raises on values JSON cannot hold. */
+static int json_encode(lua_State *L) {
+    anth_buf *b;
+    int marks = 0;
+    luaL_checkany(L, 1);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        marks = 2;
+    }
+    lua_settop(L, 2);
+    /* the buffer lives in a userdata whose __gc frees it if the writer raises */
+    b = (anth_buf *)anth_newuserdata(L, sizeof *b);
+    anth_buf_init(b);
+    anth_setmetatable(L, ANTH_JSONBUF_MT);
+    anth_json_encode(L, 1, b, marks);
+    lua_pushlstring(L, b->data ? b->data : "", b->len);
+    anth_buf_free(b);
+    return 1;
+}
+
+/* decode(s) -> value; raises "JSON error at byte N: ..." on bad input. */
+static int json_decode(lua_State *L) {
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    lua_settop(L, 1);
+    if (!anth_json_decode(L, s, n)) return lua_error(L);
+    return 1;
+}
+
+/* decode_safe(s) -> value, or nil and the message. */
+static int json_decode_safe(lua_State *L) {
+    size_t n;
+    const char *s;
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "JSON error: expected a string, got %s", luaL_typename(L, 1));
+        return 2;
+    }
+    s = lua_tolstring(L, 1, &n);
+    lua_settop(L, 1);
+    if (!anth_json_decode(L, s, n)) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    return 1;
+}
+
+void anth_open_json(lua_State *L) {
+    static const luaL_Reg funcs[] = {
+        {"encode", json_encode}, {"decode", json_decode}, {"decode_safe", json_decode_safe}, {NULL, NULL}};
+    if (luaL_newmetatable(L, ANTH_JSONBUF_MT)) {
+        lua_pushcfunction(L, jsonbuf_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    anth_setfuncs(L, funcs, 0);
+}

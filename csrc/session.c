@@ -1,5 +1,6 @@
 /* A session owns one libcurl multi handle: every transfer of a client runs in
  * it, so connections (and HTTP/2 streams) are shared and reused. */
+#include <errno.h>
 #include <pthread.h>
 #include <time.h>
 #include "transfer.h"
@@ -115,6 +116,23 @@ static int session_tostring(lua_State *L) {
     return 1;
 }
 
+/* core.sleep(seconds): blocks the thread (retry back-off of blocking calls). */
+static int core_sleep(lua_State *L) {
+    lua_Number sec = luaL_checknumber(L, 1);
+    struct timespec ts;
+    if (!(sec > 0)) return 0;
+    if (sec > 3600) sec = 3600;
+    ts.tv_sec = (time_t)sec;
+    ts.tv_nsec = (long)((sec - (lua_Number)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    return 0;
+}
+
+static int core_now(lua_State *L) {
+    lua_pushnumber(L, anth_now());
+    return 1;
+}
+
 static int push_curl_version(lua_State *L) {
     lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->version);
     return 1;
@@ -144,6 +162,10 @@ void anth_open_transfer(lua_State *L) {
     lua_setfield(L, -2, "session");
     lua_pushcfunction(L, push_curl_version);
     lua_setfield(L, -2, "curl_version");
+    lua_pushcfunction(L, core_sleep);
+    lua_setfield(L, -2, "sleep");
+    lua_pushcfunction(L, core_now);
+    lua_setfield(L, -2, "now");
     anth_open_body(L);
     anth_open_transfer_methods(L);
 }

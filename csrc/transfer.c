@@ -9,6 +9,11 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n;
     if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) t->head.len = 0; /* 100-continue, then the real one */
+    if (len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n')) {
+        long code = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+        if (code >= 200) t->head_done = 1;
+    }
     if (anth_buf_append(&t->head, p, len) != 0) return 0;
     t->last_byte = anth_now();
     return len;
@@ -17,6 +22,20 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n;
+    if (t->stream) {
+        if (t->mode == 0) {
+            long code = 0;
+            char *ctype = NULL;
+            curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+            curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+            t->mode = code >= 200 && code < 300 && (ctype == NULL || strstr(ctype, "event-stream") != NULL) ? 2 : 1;
+        }
+        if (t->mode == 2) {
+            if (anth_stream_feed(t, p, len) != 0) return 0;
+            t->last_byte = anth_now();
+            return len;
+        }
+    }
     if (anth_buf_append(&t->body, p, len) != 0) {
         t->err_kind = "out_of_memory";
         return 0;
@@ -38,9 +57,9 @@ static const char *kind_of(CURLcode code) {
 void anth_transfer_finish(anth_transfer *t, CURLcode code) {
     if (t->state != ANTH_T_RUNNING) return;
     t->code = code;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
     if (code == CURLE_OK) {
         t->state = ANTH_T_DONE;
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
     } else {
         t->state = ANTH_T_FAILED;
         if (t->err_kind == NULL) t->err_kind = kind_of(code);
@@ -198,6 +217,7 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
+    t->stream = opt_bool(L, spec, "stream");
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -219,6 +239,7 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     memset(t, 0, sizeof *t);
     anth_buf_init(&t->head);
     anth_buf_init(&t->body);
+    anth_stream_init(t);
     t->state = ANTH_T_FAILED; /* until it is really started */
     t->err_kind = "aborted";
     anth_setmetatable(L, ANTH_TRANSFER_MT);
@@ -266,13 +287,23 @@ static anth_session *session_of(lua_State *L, int idx) {
     return s;
 }
 
-/* t:wait([timeout_ms]) drives the session until t ends (or the timeout);
- * returns whether it ended. */
+/* Whether a transfer got as far as t:wait was asked to wait for. */
+static int reached(const anth_transfer *t, char until) {
+    if (t->state != ANTH_T_RUNNING) return 1;
+    if (until == 'h') return t->head_done;
+    if (until == 'e') return t->events_pos < t->events.len;
+    return 0;
+}
+
+/* t:wait([timeout_ms [, until]]) drives the session until t ends, or with
+ * until = "head" its response headers are in, or with "event" an event is
+ * queued; at most timeout_ms (nil: no limit). Returns whether it got there. */
 static int transfer_wait(lua_State *L) {
     anth_transfer *t = check_transfer(L, 1);
     double limit = luaL_optnumber(L, 2, -1);
+    char until = luaL_optstring(L, 3, "done")[0];
     double deadline = limit >= 0 ? anth_now() + limit / 1000 : 0;
-    while (t->state == ANTH_T_RUNNING) {
+    while (!reached(t, until)) {
         int ms = 1000;
         anth_session *s = session_of(L, 1);
         if (s == NULL || s->closed) break;
@@ -283,7 +314,7 @@ static int transfer_wait(lua_State *L) {
         }
         anth_session_drive(s, ms);
     }
-    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    lua_pushboolean(L, reached(t, until));
     return 1;
 }
 
@@ -293,6 +324,13 @@ static int transfer_poll(lua_State *L) {
         anth_session *s = session_of(L, 1);
         if (s != NULL && !s->closed) anth_session_drive(s, 0);
     }
+    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    return 1;
+}
+
+/* t:done() -> whether the transfer has ended (well or not). */
+static int transfer_done(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
     lua_pushboolean(L, t->state != ANTH_T_RUNNING);
     return 1;
 }
@@ -396,6 +434,7 @@ static int transfer_gc(lua_State *L) {
     transfer_close(L);
     anth_buf_free(&t->head);
     anth_buf_free(&t->body);
+    anth_stream_free(t);
     return 0;
 }
 
@@ -412,10 +451,12 @@ void anth_open_transfer_methods(lua_State *L) {
         {"status", transfer_status},   {"error", transfer_error},
         {"headers", transfer_headers}, {"body", transfer_body},
         {"json", transfer_json},       {"info", transfer_info},
-        {"close", transfer_close},     {NULL, NULL}};
+        {"close", transfer_close},     {"done", transfer_done},
+        {NULL, NULL}};
     if (luaL_newmetatable(L, ANTH_TRANSFER_MT)) {
         lua_newtable(L);
         anth_setfuncs(L, methods, 0);
+        anth_open_stream_methods(L, lua_gettop(L));
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, transfer_gc);
         lua_setfield(L, -2, "__gc");

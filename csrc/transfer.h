@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include "core.h"
+#include "sse.h"
 
 #define ANTH_SESSION_MT "anthropic.session"
 #define ANTH_TRANSFER_MT "anthropic.transfer"
@@ -36,6 +37,13 @@ struct anth_transfer {
     anth_buf body;
     double idle_timeout; /* seconds without a byte before giving up, 0 = none */
     double last_byte;    /* monotonic seconds of the last received byte */
+    int head_done;       /* the final response's header block has ended */
+    int stream;          /* spec.stream: a 2xx body is parsed as server-sent events */
+    int mode;            /* what the body is: 0 not known yet, 1 plain bytes, 2 events */
+    anth_sse sse;
+    anth_buf events;     /* queued events, each an anth_event_head then its bytes */
+    size_t events_pos;   /* read offset into events */
+    size_t nevents;      /* events received so far */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -44,7 +52,17 @@ typedef struct anth_body {
     anth_buf buf;
 } anth_body;
 
+/* The head of one queued event; the event name and the data follow it. */
+typedef struct anth_event_head {
+    size_t elen, dlen;
+} anth_event_head;
+
 double anth_now(void);
+/* stream.c: takes the body bytes of a streaming transfer; returns 0 or -1. */
+int anth_stream_feed(anth_transfer *t, const char *p, size_t len);
+void anth_stream_init(anth_transfer *t);
+void anth_stream_free(anth_transfer *t);
+void anth_open_stream_methods(lua_State *L, int methods);
 anth_session *anth_check_session(lua_State *L, int idx);
 /* Drives every transfer of the session, waiting at most timeout_ms for activity. */
 int anth_session_drive(anth_session *s, int timeout_ms);

@@ -57,7 +57,7 @@ local function normalize(v, marks, depth)
   for k, item in pairs(v) do
     local nv = normalize(item, marks, depth + 1)
     if nv == core.null and not (type(k) == "number" and k >= 1 and k <= n) then nv = nil end
-    if nv ~= item then v[k] = nv end
+    if nv ~= item or type(nv) == "number" then v[k] = nv end -- 12 == 12.0, yet must be replaced
   end
   return v
 end

@@ -1,0 +1,101 @@
+/* libFuzzer target for the JSON reader (and writer): every input is decoded;
+ * whatever decodes is written back and decoded again, and the two values must
+ * be equal. Build and run: see fuzz/README.md. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lualib.h>
+
+#include "../csrc/core.h"
+
+static int equal(lua_State *L, int a, int b, int depth) {
+    if (lua_type(L, a) != lua_type(L, b)) return 0;
+    if (lua_type(L, a) != LUA_TTABLE) return lua_rawequal(L, a, b);
+    if (depth > 1100) return 0;
+    if (!lua_checkstack(L, 8)) abort();
+    {
+        int na = 0, nb = 0;
+        lua_pushnil(L);
+        while (lua_next(L, a)) {
+            int v = lua_gettop(L);
+            na++;
+            lua_pushvalue(L, v - 1);
+            lua_rawget(L, b);
+            if (!equal(L, v, lua_gettop(L), depth + 1)) {
+                lua_pop(L, 3);
+                return 0;
+            }
+            lua_pop(L, 2);
+        }
+        lua_pushnil(L);
+        while (lua_next(L, b)) {
+            nb++;
+            lua_pop(L, 1);
+        }
+        if (na != nb) return 0;
+        /* empty tables must keep their kind */
+        if (na == 0) {
+            int same;
+            lua_getmetatable(L, a);
+            lua_getmetatable(L, b);
+            same = lua_rawequal(L, -1, -2);
+            lua_pop(L, 2);
+            return same;
+        }
+    }
+    return 1;
+}
+
+static int encode(lua_State *L) {
+    anth_buf *b = lua_touserdata(L, 2);
+    anth_json_encode(L, 1, b, 0);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    lua_State *L = luaL_newstate();
+    anth_buf b1, b2;
+    luaL_newmetatable(L, ANTH_ARRAY_MT);
+    luaL_newmetatable(L, ANTH_OBJECT_MT);
+    lua_settop(L, 0);
+    anth_buf_init(&b1);
+    anth_buf_init(&b2);
+    if (anth_json_decode(L, (const char *)data, size)) { /* 1: the value */
+        lua_pushcfunction(L, encode);
+        lua_pushvalue(L, 1);
+        lua_pushlightuserdata(L, &b1);
+        if (lua_pcall(L, 2, 0, 0) != 0) {
+            /* only values JSON text can carry but the writer refuses */
+            const char *msg = lua_tostring(L, -1);
+            if (!strstr(msg, "invalid UTF-8") && !strstr(msg, "inf is not a JSON number")) {
+                fprintf(stderr, "unexpected encode error: %s\n", msg);
+                abort();
+            }
+        } else {
+            if (!anth_json_decode(L, b1.data, b1.len)) { /* 2 */
+                fprintf(stderr, "re-decode failed: %s\n%.*s\n", lua_tostring(L, -1), (int)b1.len, b1.data);
+                abort();
+            }
+            if (!equal(L, 1, 2, 0)) {
+                fprintf(stderr, "round trip differs: %.*s\n", (int)b1.len, b1.data);
+                abort();
+            }
+            lua_pushcfunction(L, encode);
+            lua_pushvalue(L, 2);
+            lua_pushlightuserdata(L, &b2);
+            if (lua_pcall(L, 2, 0, 0) != 0 || b1.len != b2.len) {
+                fprintf(stderr, "second encode differs\n");
+                abort();
+            }
+        }
+    } else {
+        const char *msg = lua_tostring(L, -1);
+        if (strncmp(msg, "JSON error at byte ", 19) != 0) abort();
+    }
+    anth_buf_free(&b1);
+    anth_buf_free(&b2);
+    lua_close(L);
+    return 0;
+}

@@ -1,0 +1,239 @@
+--- A client: its options, its credentials (kept out of sight), its libcurl
+-- session (so connections are reused) and the request pipeline every API
+-- call goes through: encode, send, retry, decode.
+-- @module anthropic.client
+local core = require("anthropic.core")
+local codec = require("anthropic.codec")
+local errors = require("anthropic.errors")
+local retry = require("anthropic.retry")
+local options = require("anthropic.options")
+
+local M = {}
+
+local Client = {}
+Client.__index = Client
+M.Client = Client
+
+-- Secrets live here, keyed weakly by client, so that no table a user can
+-- print or serialise holds them.
+local secrets = setmetatable({}, { __mode = "k" })
+
+-- What a response was (status, headers, request id), keyed weakly by the
+-- decoded body, so it never becomes part of the body's JSON.
+local responses = setmetatable({}, { __mode = "k" })
+
+local function lua_name()
+  local jit = rawget(_G, "jit")
+  if type(jit) == "table" and jit.version then return jit.version end
+  return _VERSION
+end
+
+M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(core.version, lua_name(), core.curl_version())
+
+--- Makes a client.
+-- @tparam[opt] table opts see `anthropic.options`
+function M.new(opts)
+  local o = options.client(opts)
+  local self = setmetatable({
+    base_url = o.base_url,
+    anthropic_version = o.anthropic_version,
+    timeout = o.timeout,
+    timeout_is_default = o.timeout_is_default,
+    connect_timeout = o.connect_timeout,
+    stream_idle_timeout = o.stream_idle_timeout,
+    max_retries = o.max_retries,
+    default_headers = o.default_headers,
+    proxy = o.proxy,
+    ca_file = o.ca_file,
+    ca_path = o.ca_path,
+    codec = codec.adapt(o.json),
+    session = core.session(),
+  }, Client)
+  secrets[self] = { api_key = o.api_key, auth_token = o.auth_token }
+  self.messages = require("anthropic.messages").bind(self)
+  return self
+end
+
+function Client:__tostring()
+  return ("anthropic.client (%s)"):format(self.base_url)
+end
+
+--- Closes the client's connections; later calls raise.
+function Client:close()
+  self.session:close()
+end
+Client.__close = Client.close
+Client.__gc = nil
+
+-- As the official SDKs: x-api-key for an API key, a bearer authorization for
+-- an auth token (both when both are set), unless the caller set either header.
+local function credential_headers(self, headers)
+  local s = secrets[self]
+  if headers["x-api-key"] ~= nil or headers["authorization"] ~= nil then return end
+  if not s.api_key and not s.auth_token then
+    error("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
+          "or pass api_key or auth_token to anthropic.new", 0)
+  end
+  if s.api_key then headers["x-api-key"] = s.api_key end
+  if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
+end
+
+-- The header list for one attempt: defaults, then the client's, then the
+-- request's; a value of false removes a header.
+local function header_list(self, req, attempt)
+  local h = {
+    ["anthropic-version"] = self.anthropic_version,
+    ["content-type"] = req.body ~= nil and "application/json" or nil,
+    ["accept"] = req.accept or "application/json",
+    ["user-agent"] = M.user_agent,
+    ["x-stainless-retry-count"] = tostring(attempt),
+  }
+  for name, value in pairs(self.default_headers) do h[name] = value end
+  if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
+  if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
+  credential_headers(self, h)
+  local list = {}
+  for name, value in pairs(h) do
+    if value then list[#list + 1] = name .. ": " .. value end
+  end
+  table.sort(list)
+  return list
+end
+
+local function url_of(self, req)
+  local url = self.base_url .. req.path
+  if req.query then
+    local parts = {}
+    for k, v in pairs(req.query) do
+      parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
+    end
+    table.sort(parts)
+    if #parts > 0 then url = url .. "?" .. table.concat(parts, "&") end
+  end
+  return url
+end
+
+--- The transfer spec of one attempt (see csrc/transfer.c).
+function Client:spec(req, body, attempt)
+  return {
+    method = req.method,
+    url = url_of(self, req),
+    headers = header_list(self, req, attempt),
+    body = body,
+    timeout = req.timeout,
+    connect_timeout = self.connect_timeout,
+    idle_timeout = req.idle_timeout,
+    stream = req.stream,
+    proxy = self.proxy,
+    ca_file = self.ca_file,
+    ca_path = self.ca_path,
+  }
+end
+
+--- Encodes a request body once; misuse raises with the path of the bad value.
+function Client:encode(value)
+  return core.json_body(value, self.codec.marks)
+end
+
+-- The outcome of a finished transfer: the decoded body and its response
+-- record, or nil and an error.
+function Client:outcome(t)
+  local kind, message = t:error()
+  if kind then return nil, errors.from_transport(kind, message) end
+  local status, headers = t:status(), t:headers()
+  local value, derr
+  if self.codec.name == "builtin" then
+    value, derr = t:json()
+  else
+    value, derr = self.codec.decode(t:body())
+  end
+  if status < 200 or status >= 300 then
+    return nil, errors.from_response(status, headers, t:body(), value)
+  end
+  if value == nil or type(value) ~= "table" then
+    local raw = t:body()
+    return nil, errors.new({
+      type = "api_response_error",
+      status = status,
+      message = raw == "" and "the response body is empty"
+        or ("the response is not a JSON object: %s"):format(derr or "got " .. type(value)),
+      request_id = headers["request-id"],
+      headers = headers,
+      body = raw,
+    })
+  end
+  return value, { status = status, headers = headers, request_id = headers["request-id"] }
+end
+
+-- Runs attempts until one succeeds or its failure is not worth another;
+-- `try(attempt)` runs one and returns a result and its response record, or
+-- nil and an error.
+local function with_retries(self, req, try)
+  local max_retries = req.max_retries or self.max_retries
+  local attempt = 0
+  while true do
+    local value, info = try(attempt)
+    attempt = attempt + 1
+    info.attempts = attempt
+    if value ~= nil then return value, info end
+    info.retryable = retry.should_retry(info)
+    if not info.retryable or attempt > max_retries then return nil, info end
+    core.sleep(retry.delay(attempt - 1, info.headers))
+  end
+end
+
+--- Runs a request to its end with retries: returns the decoded body, or nil
+-- and an error. `req`: method, path, query, body (a Lua value), headers,
+-- betas, timeout, max_retries.
+function Client:request(req)
+  local body = req.body ~= nil and self:encode(req.body) or nil
+  local value, info = with_retries(self, req, function(attempt)
+    local t = self.session:request(self:spec(req, body, attempt))
+    t:wait()
+    local v, i = self:outcome(t)
+    t:close()
+    return v, i
+  end)
+  if value == nil then return nil, info end
+  responses[value] = info
+  return value
+end
+
+--- Starts a streaming request: waits for the response headers (retrying
+-- failures that come before them) and returns an `anthropic.stream`, or nil
+-- and an error. `req` as for `request`, plus `idle_timeout`.
+function Client:stream(req, callbacks)
+  local body = self:encode(req.body)
+  local value, info = with_retries(self, req, function(attempt)
+    local spec = self:spec(req, body, attempt)
+    spec.stream = true
+    local t = self.session:request(spec)
+    t:wait(nil, "head")
+    local status = t:status()
+    local ok = status >= 200 and status < 300
+    if not ok or (t:error() and t:stream_info() == 0) then
+      t:wait()
+      local _, err = self:outcome(t)
+      t:close()
+      return nil, err
+    end
+    local headers = t:headers()
+    local record = { status = status, headers = headers, request_id = headers["request-id"] }
+    return require("anthropic.stream").new(self, t, record, callbacks), record
+  end)
+  if value == nil then return nil, info end
+  return value
+end
+
+--- The response record of a value returned by an API call:
+-- `{status, headers, request_id, attempts}`, or nil.
+function M.response_of(value)
+  return responses[value]
+end
+
+--- Records a response for a value built elsewhere (streams).
+function M.remember_response(value, info)
+  responses[value] = info
+end
+
+return M

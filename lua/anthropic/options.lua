@@ -1,0 +1,175 @@
+--- Client and request options: defaults, environment variables, checks.
+-- Misuse raises an error naming the option (never its value: it may be a secret).
+-- @module anthropic.options
+local M = {}
+
+M.DEFAULT_BASE_URL = "https://api.anthropic.com"
+M.DEFAULT_VERSION = "2023-06-01"
+M.DEFAULT_TIMEOUT = 600
+M.DEFAULT_MAX_RETRIES = 2
+
+--- Every client option and the Lua type it takes.
+M.CLIENT = {
+  api_key = "string",
+  auth_token = "string",
+  base_url = "string",
+  anthropic_version = "string",
+  timeout = "number",
+  connect_timeout = "number",
+  stream_idle_timeout = "number",
+  max_retries = "number",
+  default_headers = "table",
+  json = "table",
+  proxy = "string",
+  ca_file = "string",
+  ca_path = "string",
+}
+
+--- Every per-request option and the Lua type it takes.
+M.REQUEST = {
+  headers = "table",
+  timeout = "number",
+  betas = "table",
+  max_retries = "number",
+  stream_idle_timeout = "number",
+}
+
+local function env(name)
+  local v = os.getenv(name)
+  if v == "" then return nil end
+  return v
+end
+
+local function has_control(s)
+  return s:find("[%z\r\n]") ~= nil
+end
+
+local function check_types(where, opts, known)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(("%s: options must be a table, got %s"):format(where, type(opts)), 4)
+  end
+  for k, v in pairs(opts) do
+    local want = type(k) == "string" and known[k]
+    if not want then
+      error(("%s: unknown option '%s'"):format(where, tostring(k)), 4)
+    end
+    if type(v) ~= want then
+      error(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)), 4)
+    end
+  end
+  return opts
+end
+
+local function check_seconds(where, name, v)
+  if v ~= nil and not (v > 0 and v < math.huge) then
+    error(("%s: option '%s' must be a positive number of seconds"):format(where, name), 4)
+  end
+end
+
+local function check_retries(where, v)
+  if v ~= nil and not (v >= 0 and v % 1 == 0 and v <= 100) then
+    error(("%s: option 'max_retries' must be an integer from 0 to 100"):format(where), 4)
+  end
+end
+
+--- Checks a header table and returns a copy with lower-cased names.
+-- Values are strings or numbers, or false to remove a header.
+function M.headers(where, name, t)
+  local out = {}
+  for k, v in pairs(t) do
+    if type(k) ~= "string" or not k:match("^[%w!#$%%&'*+%-.^_`|~]+$") then
+      error(("%s: %s has an invalid header name"):format(where, name), 4)
+    end
+    if type(v) == "number" then v = tostring(v) end
+    if v ~= false and type(v) ~= "string" then
+      error(("%s: header '%s' must be a string or false"):format(where, k), 4)
+    end
+    if v and has_control(v) then
+      error(("%s: header '%s' contains CR, LF or NUL"):format(where, k), 4)
+    end
+    out[k:lower()] = v
+  end
+  return out
+end
+
+--- The checked options of anthropic.new, with defaults and environment applied.
+function M.client(opts)
+  local where = "anthropic.new"
+  opts = check_types(where, opts, M.CLIENT)
+  local o = {}
+  o.api_key = opts.api_key or env("ANTHROPIC_API_KEY")
+  o.auth_token = opts.auth_token or env("ANTHROPIC_AUTH_TOKEN")
+  for _, secret in ipairs({ "api_key", "auth_token" }) do
+    if o[secret] and has_control(o[secret]) then
+      error(("%s: %s contains CR, LF or NUL"):format(where, secret), 3)
+    end
+  end
+  local base = opts.base_url or env("ANTHROPIC_BASE_URL") or M.DEFAULT_BASE_URL
+  if has_control(base) or base:find("%s") or not base:match("^[hH][tT][tT][pP][sS]?://[^/]") then
+    error(where .. ": base_url must be an http:// or https:// URL without spaces or control characters", 3)
+  end
+  o.base_url = base:gsub("/+$", "")
+  o.anthropic_version = opts.anthropic_version or M.DEFAULT_VERSION
+  if has_control(o.anthropic_version) then
+    error(where .. ": anthropic_version contains CR, LF or NUL", 3)
+  end
+  check_seconds(where, "timeout", opts.timeout)
+  check_seconds(where, "connect_timeout", opts.connect_timeout)
+  check_seconds(where, "stream_idle_timeout", opts.stream_idle_timeout)
+  check_retries(where, opts.max_retries)
+  o.timeout = opts.timeout or M.DEFAULT_TIMEOUT
+  o.timeout_is_default = opts.timeout == nil
+  o.connect_timeout = opts.connect_timeout
+  o.stream_idle_timeout = opts.stream_idle_timeout
+  o.max_retries = opts.max_retries or M.DEFAULT_MAX_RETRIES
+  o.default_headers = M.headers(where, "default_headers", opts.default_headers or {})
+  for _, name in ipairs({ "proxy", "ca_file", "ca_path" }) do
+    if opts[name] and has_control(opts[name]) then
+      error(("%s: %s contains CR, LF or NUL"):format(where, name), 3)
+    end
+    o[name] = opts[name]
+  end
+  o.json = opts.json
+  return o
+end
+
+--- The callbacks a stream takes besides the request options.
+M.STREAM_CALLBACKS = { on_event = "function", on_text = "function" }
+
+local STREAM_OPTIONS = {}
+for k, v in pairs(M.REQUEST) do STREAM_OPTIONS[k] = v end
+for k, v in pairs(M.STREAM_CALLBACKS) do STREAM_OPTIONS[k] = v end
+
+--- The checked per-request options of an API call (and, for a stream, its
+-- callbacks as a second result).
+function M.request(where, opts, stream)
+  opts = check_types(where, opts, stream and STREAM_OPTIONS or M.REQUEST)
+  check_seconds(where, "timeout", opts.timeout)
+  check_seconds(where, "stream_idle_timeout", opts.stream_idle_timeout)
+  check_retries(where, opts.max_retries)
+  local o = {
+    timeout = opts.timeout,
+    max_retries = opts.max_retries,
+    stream_idle_timeout = opts.stream_idle_timeout,
+    headers = opts.headers and M.headers(where, "headers", opts.headers),
+  }
+  if opts.betas then
+    for i, b in ipairs(opts.betas) do
+      if type(b) ~= "string" or b == "" or b:find("[,%s%c]") then
+        error(("%s: betas[%d] must be a beta name (a string without commas or spaces)"):format(where, i), 3)
+      end
+    end
+    if #opts.betas > 0 then o.betas = opts.betas end
+  end
+  if stream and (opts.on_event or opts.on_text) then
+    return o, { on_event = opts.on_event, on_text = opts.on_text }
+  end
+  return o
+end
+
+function M.urlencode(s)
+  return (tostring(s):gsub("[^%w%-._~]", function(c) return ("%%%02X"):format(c:byte()) end))
+end
+
+return M

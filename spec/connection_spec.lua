@@ -1,0 +1,38 @@
+-- Connections are reused: a second request to the same host does not open a
+-- new connection (counted at the server).
+local anthropic = require("anthropic")
+local fake = require("support.fake")
+
+describe("connection reuse", function()
+  local server
+  setup(function() server = fake.start() end)
+  teardown(function() server:stop() end)
+  before_each(function() server:reset() end)
+
+  it("sends many requests of a client over one connection", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    for _ = 1, 5 do
+      assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    end
+    local stats = server:stats()
+    assert.equal(5, stats.requests)
+    assert.equal(1, stats.connections)
+  end)
+
+  it("opens a new connection when the server closes one, and goes on", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    server:script({ close = true, json = { type = "message", content = {} } })
+    assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    assert.equal(2, server:stats().connections)
+  end)
+
+  it("closes a client: later calls raise, closing twice is fine", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    client:close()
+    client:close()
+    assert.has_error(function() client.messages.create({ model = "m", max_tokens = 1, messages = {} }) end)
+  end)
+end)
