@@ -846,6 +846,12 @@ static void enc_value(enc_state *e, int idx, int ctx, const enc_frame *f) {
         if (e->marks && put_sentinel(e, mark_of(e, idx))) return;
         enc_error(e, f, "userdata value (not a known sentinel of a JSON codec)");
         return;
+    case LUA_TFUNCTION:
+    case LUA_TTHREAD:
+        /* any value a codec picked as a sentinel (some use a function) */
+        if (e->marks && put_sentinel(e, mark_of(e, idx))) return;
+        enc_error(e, f, "%s value", lua_typename(L, t));
+        return;
     case ANTH_TCDATA: {
         /* LuaJIT 64-bit integers: tostring gives e.g. -12LL or 7ULL */
         size_t n, i = 0;

@@ -55,6 +55,11 @@ static int check_idle(anth_session *s, int timeout_ms) {
     return timeout_ms;
 }
 
+int anth_session_reap(anth_session *s, int timeout_ms) {
+    reap(s);
+    return check_idle(s, timeout_ms);
+}
+
 int anth_session_drive(anth_session *s, int timeout_ms) {
     int running = 0;
     curl_multi_perform(s->multi, &running);
@@ -89,6 +94,7 @@ static int session_close(lua_State *L) {
     int i;
     if (s->closed) return 0;
     while (s->active != NULL) anth_transfer_detach(s->active);
+    anth_socket_driver_free(s);
     for (i = 0; i < s->nspare; i++) curl_easy_cleanup(s->spare[i]);
     s->nspare = 0;
     curl_multi_cleanup(s->multi);
@@ -147,6 +153,7 @@ void anth_open_transfer(lua_State *L) {
     if (luaL_newmetatable(L, ANTH_SESSION_MT)) {
         lua_newtable(L);
         anth_setfuncs(L, methods, 0);
+        anth_open_socket_methods(L, lua_gettop(L));
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, session_close);
         lua_setfield(L, -2, "__gc");

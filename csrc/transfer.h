@@ -19,6 +19,7 @@ typedef struct anth_session {
     CURL *spare[4];         /* finished easy handles kept for reuse */
     int nspare;
     int closed;
+    void *driver;           /* socket_driver.c's state while a host loop drives the session */
 } anth_session;
 
 typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
@@ -66,6 +67,12 @@ void anth_open_stream_methods(lua_State *L, int methods);
 anth_session *anth_check_session(lua_State *L, int idx);
 /* Drives every transfer of the session, waiting at most timeout_ms for activity. */
 int anth_session_drive(anth_session *s, int timeout_ms);
+/* Finishes the transfers libcurl reports done, and those past their idle
+ * timeout; returns the ms until the nearest idle deadline (or timeout_ms). */
+int anth_session_reap(anth_session *s, int timeout_ms);
+/* socket_driver.c: host-loop driving through libcurl's socket API. */
+void anth_open_socket_methods(lua_State *L, int methods);
+void anth_socket_driver_free(anth_session *s);
 void anth_transfer_detach(anth_transfer *t);
 void anth_transfer_finish(anth_transfer *t, CURLcode code);
 int anth_transfer_start(lua_State *L, anth_session *s, int spec);

@@ -287,6 +287,10 @@ describe("core.encode", function()
       assert.are.equal('{"messages":{}}', core.encode({ messages = setmetatable({}, obj_mt) }, marks))
       assert.are.equal("[3]", core.encode(setmetatable({ 3 }, arr_mt), marks))
       assert.are.equal('{"e":{}}', core.encode({ e = io.stderr }, { [io.stderr] = "{}" }))
+      -- any value can be a sentinel (some codecs use a function)
+      local fn_sentinel = function() end
+      assert.are.equal('{"b":[]}', core.encode({ b = fn_sentinel }, { [fn_sentinel] = "[]" }))
+      assert.are.equal("anthropic: bad value at b: function value", encode_error({ b = fn_sentinel }, marks))
       -- without marks they mean nothing special
       assert.are.equal('{"a":{}}', core.encode({ a = EMPTY }))
       assert.are.equal('{"x":{}}', core.encode({ x = setmetatable({}, arr_mt) }))

@@ -7,6 +7,7 @@ local codec = require("anthropic.codec")
 local errors = require("anthropic.errors")
 local retry = require("anthropic.retry")
 local options = require("anthropic.options")
+local async = require("anthropic.async")
 
 local M = {}
 
@@ -48,6 +49,7 @@ function M.new(opts)
     ca_path = o.ca_path,
     codec = codec.adapt(o.json),
     session = core.session(),
+    pending = {},
   }, Client)
   secrets[self] = { api_key = o.api_key, auth_token = o.auth_token }
   self.messages = require("anthropic.messages").bind(self)
@@ -165,64 +167,78 @@ function Client:outcome(t)
   return value, { status = status, headers = headers, request_id = headers["request-id"] }
 end
 
--- Runs attempts until one succeeds or its failure is not worth another;
--- `try(attempt)` runs one and returns a result and its response record, or
--- nil and an error.
-local function with_retries(self, req, try)
+--- Runs a request to its end with retries: returns the decoded body, or nil
+-- and an error. `req`: method, path, query, body (a Lua value), headers,
+-- betas, timeout, max_retries. Blocks, or yields inside `anthropic.async`.
+function Client:request(req)
+  local body = req.body ~= nil and self:encode(req.body) or nil
   local max_retries = req.max_retries or self.max_retries
   local attempt = 0
   while true do
-    local value, info = try(attempt)
+    local t = self.session:request(self:spec(req, body, attempt))
+    async.wait(self, t, "done")
+    local value, info = self:outcome(t)
+    t:close()
     attempt = attempt + 1
     info.attempts = attempt
-    if value ~= nil then return value, info end
-    info.retryable = retry.should_retry(info)
-    if not info.retryable or attempt > max_retries then return nil, info end
-    core.sleep(retry.delay(attempt - 1, info.headers))
+    if value ~= nil then
+      responses[value] = info
+      return value
+    end
+    local delay = retry.after_failure(info, attempt, max_retries)
+    if not delay then return nil, info end
+    async.sleep(delay)
   end
 end
 
---- Runs a request to its end with retries: returns the decoded body, or nil
--- and an error. `req`: method, path, query, body (a Lua value), headers,
--- betas, timeout, max_retries.
-function Client:request(req)
-  local body = req.body ~= nil and self:encode(req.body) or nil
-  local value, info = with_retries(self, req, function(attempt)
-    local t = self.session:request(self:spec(req, body, attempt))
-    t:wait()
-    local v, i = self:outcome(t)
-    t:close()
-    return v, i
-  end)
-  if value == nil then return nil, info end
-  responses[value] = info
-  return value
+--- Starts a request without waiting: an `anthropic.request`.
+function Client:request_async(req)
+  return require("anthropic.request").start(self, req)
 end
 
 --- Starts a streaming request: waits for the response headers (retrying
 -- failures that come before them) and returns an `anthropic.stream`, or nil
 -- and an error. `req` as for `request`, plus `idle_timeout`.
 function Client:stream(req, callbacks)
-  local body = self:encode(req.body)
-  local value, info = with_retries(self, req, function(attempt)
-    local spec = self:spec(req, body, attempt)
-    spec.stream = true
-    local t = self.session:request(spec)
-    t:wait(nil, "head")
-    local status = t:status()
-    local ok = status >= 200 and status < 300
-    if not ok or (t:error() and t:stream_info() == 0) then
-      t:wait()
-      local _, err = self:outcome(t)
-      t:close()
-      return nil, err
-    end
-    local headers = t:headers()
-    local record = { status = status, headers = headers, request_id = headers["request-id"] }
-    return require("anthropic.stream").new(self, t, record, callbacks), record
-  end)
-  if value == nil then return nil, info end
-  return value
+  local s = require("anthropic.stream").start(self, req, callbacks)
+  if not s:connect(true) then return nil, s.error end
+  return s
+end
+
+--- Starts a streaming request without waiting: the stream at once; its
+-- failures, if any, end up in `s.error`.
+function Client:stream_async(req, callbacks)
+  local s = require("anthropic.stream").start(self, req, callbacks)
+  self:track(s)
+  return s
+end
+
+--- Remembers an async request or stream until it is done.
+function Client:track(obj)
+  self.pending[obj] = true
+end
+
+function Client:untrack(obj)
+  self.pending[obj] = nil
+end
+
+--- Moves every pending async request and stream on (their callbacks run
+-- here), without driving the network. Returns how many are still pending.
+function Client:dispatch()
+  local list = {}
+  for obj in pairs(self.pending) do list[#list + 1] = obj end
+  local n = 0
+  for _, obj in ipairs(list) do
+    if obj:step() then self.pending[obj] = nil else n = n + 1 end
+  end
+  return n
+end
+
+--- Drives every transfer of the client, waiting at most `timeout_ms` for
+-- network activity, then dispatches. Returns how many are still pending.
+function Client:poll(timeout_ms)
+  if not self.driver then self.session:perform(timeout_ms or 0) end
+  return self:dispatch()
 end
 
 --- The response record of a value returned by an API call:
@@ -231,9 +247,10 @@ function M.response_of(value)
   return responses[value]
 end
 
---- Records a response for a value built elsewhere (streams).
+--- Records the response behind a value built elsewhere (streams, async requests).
 function M.remember_response(value, info)
   responses[value] = info
 end
+Client.remember = M.remember_response
 
 return M

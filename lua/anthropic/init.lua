@@ -11,6 +11,8 @@ local content = require("anthropic.content")
 local errors = require("anthropic.errors")
 local messages = require("anthropic.messages")
 
+local async = require("anthropic.async")
+
 local M = {
   VERSION = core.version,
   new = client.new,
@@ -22,6 +24,10 @@ local M = {
   conversation = require("anthropic.conversation"),
   errors = errors,
   is_error = errors.is_error,
+  --- anthropic.async(fn, ...) starts a task (see anthropic.async);
+  -- anthropic.async.all(tasks) and anthropic.async.run() wait for them.
+  async = setmetatable({ all = async.all, run = async.run, step = async.step },
+                       { __call = function(_, fn, ...) return async.spawn(fn, ...) end }),
 }
 
 local function mark(where, t, mt)
@@ -49,7 +55,7 @@ end
 
 --- `anthropic.messages.create(params [, opts])` etc. on the default client.
 M.messages = {}
-for _, name in ipairs({ "create", "stream", "count_tokens" }) do
+for _, name in ipairs({ "create", "create_async", "stream", "stream_async", "count_tokens" }) do
   M.messages[name] = function(a, b, c)
     local params, opts = messages.args(M.messages, a, b, c)
     return M.default_client().messages[name](params, opts)

@@ -3,6 +3,7 @@
 -- `client.messages:create{...}`.
 -- @module anthropic.messages
 local options = require("anthropic.options")
+local raise = options.raise
 
 local M = {}
 
@@ -13,7 +14,7 @@ M.NONSTREAMING_MAX_TOKENS = math.floor(600 * 128000 / 3600)
 
 local function check_params(where, params)
   if type(params) ~= "table" then
-    error(("%s: params must be a table, got %s"):format(where, type(params)), 3)
+    raise(("%s: params must be a table, got %s"):format(where, type(params)))
   end
 end
 
@@ -23,50 +24,74 @@ local function args(api, a, b, c)
   return a, b
 end
 
+-- The request of `create`: checks params and options; refuses what would
+-- outlive the default timeout without streaming.
+local function create_request(client, where, params, opts)
+  check_params(where, params)
+  local o = options.request(where, opts)
+  if params.stream == true then
+    raise(where .. ": stream = true needs messages.stream (create returns whole messages)")
+  end
+  local mt = params.max_tokens
+  if client.timeout_is_default and not o.timeout and type(mt) == "number"
+      and mt > M.NONSTREAMING_MAX_TOKENS and mt < math.huge then
+    raise(("%s: max_tokens %s may take longer than 10 minutes to generate; use messages.stream, " ..
+           "or set a timeout to send it anyway"):format(where, tostring(mt)))
+  end
+  return {
+    method = "POST", path = "/v1/messages", body = params,
+    headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout, max_retries = o.max_retries,
+  }
+end
+
+-- The request of `stream`: params with stream = true (the caller's table
+-- is left alone), and the callbacks.
+local function stream_request(client, where, params, opts)
+  check_params(where, params)
+  local o, callbacks = options.request(where, opts, true)
+  local body = {}
+  for k, v in pairs(params) do body[k] = v end
+  body.stream = true
+  return {
+    method = "POST", path = "/v1/messages", body = body, accept = "text/event-stream",
+    headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout,
+    max_retries = o.max_retries,
+    idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout,
+  }, callbacks
+end
+
 --- The `messages` table of a client.
 function M.bind(client)
   local api = {}
 
+  --- Sends a message and waits for the whole answer: the message, or nil, err.
   function api.create(a, b, c)
     local params, opts = args(api, a, b, c)
-    local where = "anthropic.messages.create"
-    check_params(where, params)
-    local o = options.request(where, opts)
-    if params.stream == true then
-      error(where .. ": stream = true needs messages.stream (create returns whole messages)", 3)
-    end
-    local timeout = o.timeout or client.timeout
-    if client.timeout_is_default and not o.timeout and type(params.max_tokens) == "number"
-        and params.max_tokens > M.NONSTREAMING_MAX_TOKENS and params.max_tokens < math.huge then
-      error(("%s: max_tokens %s may take longer than 10 minutes to generate; use messages.stream, " ..
-             "or set a timeout to send it anyway"):format(where, tostring(params.max_tokens)), 3)
-    end
-    return client:request({
-      method = "POST", path = "/v1/messages", body = params,
-      headers = o.headers, betas = o.betas, timeout = timeout, max_retries = o.max_retries,
-    })
+    return client:request(create_request(client, "anthropic.messages.create", params, opts))
+  end
+
+  --- Starts a message without waiting: an `anthropic.request` (`poll`, `wait`, `on_done`).
+  function api.create_async(a, b, c)
+    local params, opts = args(api, a, b, c)
+    return client:request_async(create_request(client, "anthropic.messages.create_async", params, opts))
   end
 
   --- Starts a streaming request (`"stream": true` on the wire): an
   -- `anthropic.stream`, or nil, err when it failed before its first event.
-  -- opts: the request options plus `on_event(event, snapshot)` and
-  -- `on_text(delta, snapshot)`, called from the SDK's loop.
+  -- opts: the request options plus `on_event(event, snapshot)`,
+  -- `on_text(delta, snapshot)` and `on_done(message, err)`, called from the SDK's loop.
   function api.stream(a, b, c)
     local params, opts = args(api, a, b, c)
-    local where = "anthropic.messages.stream"
-    check_params(where, params)
-    local o, callbacks = options.request(where, opts, true)
-    local body = {}
-    for k, v in pairs(params) do body[k] = v end
-    body.stream = true
-    return client:stream({
-      method = "POST", path = "/v1/messages", body = body, accept = "text/event-stream",
-      headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout,
-      max_retries = o.max_retries,
-      idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout,
-    }, callbacks)
+    return client:stream(stream_request(client, "anthropic.messages.stream", params, opts))
   end
 
+  --- Starts a streaming request without waiting for its headers: the stream at once.
+  function api.stream_async(a, b, c)
+    local params, opts = args(api, a, b, c)
+    return client:stream_async(stream_request(client, "anthropic.messages.stream_async", params, opts))
+  end
+
+  --- Counts the tokens of a request: `{input_tokens = n}`, or nil, err.
   function api.count_tokens(a, b, c)
     local params, opts = args(api, a, b, c)
     local where = "anthropic.messages.count_tokens"

@@ -40,6 +40,20 @@ local function env(name)
   return v
 end
 
+--- Raises msg pointing at the first caller outside the SDK's own modules,
+-- however deep inside them the check was made.
+function M.raise(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not info then return error(msg, 0) end
+    if info.what ~= "C" and not info.source:find("anthropic[/\\][%w_]+%.lua$") then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+local raise = M.raise
+
 local function has_control(s)
   return s:find("[%z\r\n]") ~= nil
 end
@@ -47,15 +61,15 @@ end
 local function check_types(where, opts, known)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
-    error(("%s: options must be a table, got %s"):format(where, type(opts)), 4)
+    raise(("%s: options must be a table, got %s"):format(where, type(opts)))
   end
   for k, v in pairs(opts) do
     local want = type(k) == "string" and known[k]
     if not want then
-      error(("%s: unknown option '%s'"):format(where, tostring(k)), 4)
+      raise(("%s: unknown option '%s'"):format(where, tostring(k)))
     end
     if type(v) ~= want then
-      error(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)), 4)
+      raise(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)))
     end
   end
   return opts
@@ -63,13 +77,13 @@ end
 
 local function check_seconds(where, name, v)
   if v ~= nil and not (v > 0 and v < math.huge) then
-    error(("%s: option '%s' must be a positive number of seconds"):format(where, name), 4)
+    raise(("%s: option '%s' must be a positive number of seconds"):format(where, name))
   end
 end
 
 local function check_retries(where, v)
   if v ~= nil and not (v >= 0 and v % 1 == 0 and v <= 100) then
-    error(("%s: option 'max_retries' must be an integer from 0 to 100"):format(where), 4)
+    raise(("%s: option 'max_retries' must be an integer from 0 to 100"):format(where))
   end
 end
 
@@ -79,14 +93,14 @@ function M.headers(where, name, t)
   local out = {}
   for k, v in pairs(t) do
     if type(k) ~= "string" or not k:match("^[%w!#$%%&'*+%-.^_`|~]+$") then
-      error(("%s: %s has an invalid header name"):format(where, name), 4)
+      raise(("%s: %s has an invalid header name"):format(where, name))
     end
     if type(v) == "number" then v = tostring(v) end
     if v ~= false and type(v) ~= "string" then
-      error(("%s: header '%s' must be a string or false"):format(where, k), 4)
+      raise(("%s: header '%s' must be a string or false"):format(where, k))
     end
     if v and has_control(v) then
-      error(("%s: header '%s' contains CR, LF or NUL"):format(where, k), 4)
+      raise(("%s: header '%s' contains CR, LF or NUL"):format(where, k))
     end
     out[k:lower()] = v
   end
@@ -102,17 +116,17 @@ function M.client(opts)
   o.auth_token = opts.auth_token or env("ANTHROPIC_AUTH_TOKEN")
   for _, secret in ipairs({ "api_key", "auth_token" }) do
     if o[secret] and has_control(o[secret]) then
-      error(("%s: %s contains CR, LF or NUL"):format(where, secret), 3)
+      raise(("%s: %s contains CR, LF or NUL"):format(where, secret))
     end
   end
   local base = opts.base_url or env("ANTHROPIC_BASE_URL") or M.DEFAULT_BASE_URL
   if has_control(base) or base:find("%s") or not base:match("^[hH][tT][tT][pP][sS]?://[^/]") then
-    error(where .. ": base_url must be an http:// or https:// URL without spaces or control characters", 3)
+    raise(where .. ": base_url must be an http:// or https:// URL without spaces or control characters")
   end
   o.base_url = base:gsub("/+$", "")
   o.anthropic_version = opts.anthropic_version or M.DEFAULT_VERSION
   if has_control(o.anthropic_version) then
-    error(where .. ": anthropic_version contains CR, LF or NUL", 3)
+    raise(where .. ": anthropic_version contains CR, LF or NUL")
   end
   check_seconds(where, "timeout", opts.timeout)
   check_seconds(where, "connect_timeout", opts.connect_timeout)
@@ -126,7 +140,7 @@ function M.client(opts)
   o.default_headers = M.headers(where, "default_headers", opts.default_headers or {})
   for _, name in ipairs({ "proxy", "ca_file", "ca_path" }) do
     if opts[name] and has_control(opts[name]) then
-      error(("%s: %s contains CR, LF or NUL"):format(where, name), 3)
+      raise(("%s: %s contains CR, LF or NUL"):format(where, name))
     end
     o[name] = opts[name]
   end
@@ -135,7 +149,7 @@ function M.client(opts)
 end
 
 --- The callbacks a stream takes besides the request options.
-M.STREAM_CALLBACKS = { on_event = "function", on_text = "function" }
+M.STREAM_CALLBACKS = { on_event = "function", on_text = "function", on_done = "function" }
 
 local STREAM_OPTIONS = {}
 for k, v in pairs(M.REQUEST) do STREAM_OPTIONS[k] = v end
@@ -157,13 +171,13 @@ function M.request(where, opts, stream)
   if opts.betas then
     for i, b in ipairs(opts.betas) do
       if type(b) ~= "string" or b == "" or b:find("[,%s%c]") then
-        error(("%s: betas[%d] must be a beta name (a string without commas or spaces)"):format(where, i), 3)
+        raise(("%s: betas[%d] must be a beta name (a string without commas or spaces)"):format(where, i))
       end
     end
     if #opts.betas > 0 then o.betas = opts.betas end
   end
-  if stream and (opts.on_event or opts.on_text) then
-    return o, { on_event = opts.on_event, on_text = opts.on_text }
+  if stream and (opts.on_event or opts.on_text or opts.on_done) then
+    return o, { on_event = opts.on_event, on_text = opts.on_text, on_done = opts.on_done }
   end
   return o
 end

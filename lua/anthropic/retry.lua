@@ -62,4 +62,14 @@ function M.delay(retries_done, headers, random)
   return delay * jitter
 end
 
+--- After failed attempt number `attempt` (1-based): records `attempts` and
+-- `retryable` in err and returns the delay before the next attempt, or nil
+-- when there is none.
+function M.after_failure(err, attempt, max_retries)
+  err.attempts = attempt
+  err.retryable = M.should_retry(err)
+  if not err.retryable or attempt > max_retries then return nil end
+  return M.delay(attempt - 1, err.headers)
+end
+
 return M

@@ -4,6 +4,9 @@
 -- @module anthropic.stream
 local errors = require("anthropic.errors")
 local accumulator = require("anthropic.accumulator")
+local async = require("anthropic.async")
+local core = require("anthropic.core")
+local retry = require("anthropic.retry")
 
 local M = {}
 
@@ -11,22 +14,75 @@ local Stream = {}
 Stream.__index = Stream
 M.Stream = Stream
 
---- Wraps a started streaming transfer whose answer is a 2xx.
--- @param client the client
--- @param t the transfer
--- @tparam table info `{status, headers, request_id, attempts}`
--- @tparam[opt] table callbacks `on_event(event, snapshot)`, `on_text(delta, snapshot_text)`
-function M.new(client, t, info, callbacks)
-  return setmetatable({
+--- Starts streaming request `req` (see `Client:request`) on `client`.
+-- @tparam[opt] table callbacks `on_event(event, snapshot)`, `on_text(delta, snapshot)`, `on_done(message, err)`
+function M.start(client, req, callbacks)
+  local self = setmetatable({
     client = client,
-    transfer = t,
-    response = info,
+    req = req,
+    body = client:encode(req.body),
+    attempt = 0,
+    connecting = true,
     acc = accumulator.new(),
     callbacks = callbacks,
     ended = false,    -- no more events will come
     complete = false, -- message_stop was seen
     error = nil,
   }, Stream)
+  self:launch()
+  return self
+end
+
+function Stream:launch()
+  local spec = self.client:spec(self.req, self.body, self.attempt)
+  spec.stream = true
+  self.retry_at = nil
+  self.transfer = self.client.session:request(spec)
+end
+
+-- Until the answer's headers are in: retries failures (sleeping if `block`,
+-- else coming back later). Returns true once streaming, false on failure,
+-- nil when not known yet (only without `block`).
+function Stream:connect(block)
+  while self.connecting do
+    if self.ended then return false end
+    if self.retry_at then
+      local left = self.retry_at - core.now()
+      if left > 0 then
+        if not block then return nil end
+        async.sleep(left)
+      end
+      self:launch()
+    end
+    local t = self.transfer
+    if not t:wait(0, "head") then
+      if not block then return nil end
+      async.wait(self.client, t, "head")
+    end
+    local status = t:status()
+    if status >= 200 and status < 300 and not (t:error() and t:stream_info() == 0) then
+      local headers = t:headers()
+      self.connecting = false
+      self.response = { status = status, headers = headers, request_id = headers["request-id"],
+                        attempts = self.attempt + 1 }
+      return true
+    end
+    if not t:done() then
+      if not block then return nil end
+      async.wait(self.client, t, "done")
+    end
+    local _, err = self.client:outcome(t)
+    t:close()
+    self.attempt = self.attempt + 1
+    local delay = retry.after_failure(err, self.attempt, self.req.max_retries or self.client.max_retries)
+    if delay then
+      self.retry_at = core.now() + delay
+    else
+      self.error, self.ended = err, true
+      return false
+    end
+  end
+  return not self.error
 end
 
 function Stream:__tostring()
@@ -109,6 +165,7 @@ end
 
 --- The next event, blocking until it comes; nil at the end (then see `s.error`).
 function Stream:next()
+  if self.connecting and not self:connect(true) then return nil end
   local t = self.transfer
   while true do
     local name, data, jerr = t:next_event()
@@ -123,7 +180,7 @@ function Stream:next()
       self.ended = true
       return nil
     else
-      t:wait(nil, "event")
+      async.wait(self.client, t, "event")
     end
   end
 end
@@ -149,10 +206,16 @@ end
 
 --- The events that have already arrived, without blocking (a list, maybe empty).
 function Stream:poll()
+  if not self.ended and not self.client.driver then self.client.session:perform(0) end
+  return self:drain()
+end
+
+-- The events already queued, without driving the network.
+function Stream:drain()
   local out = {}
   if self.ended then return out end
+  if self.connecting and not self:connect(false) then return out end
   local t = self.transfer
-  t:poll()
   while true do
     local name, data, jerr = t:next_event()
     if not name then break end
@@ -165,6 +228,25 @@ function Stream:poll()
     self.ended = true
   end
   return out
+end
+
+--- Moves the stream on for `client:dispatch()`: runs its callbacks, and
+-- `on_done(message, err)` once it ends. True once it has ended.
+function Stream:step()
+  self:drain()
+  if not self.ended then return false end
+  if not self.notified then
+    self.notified = true
+    local cb = self.callbacks
+    if cb and cb.on_done then
+      if self.error or not self.complete then
+        cb.on_done(nil, self.error or errors.new({ type = "incomplete_stream", message = "the stream was closed" }))
+      else
+        cb.on_done(self:final_message())
+      end
+    end
+  end
+  return true
 end
 
 --- Runs the stream to its end: the message, or nil, err (the partial
@@ -197,6 +279,7 @@ function Stream:close()
     self.closed = true
   end
   self.transfer:close()
+  self.client:untrack(self)
 end
 Stream.__close = Stream.close
 

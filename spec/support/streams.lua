@@ -20,7 +20,8 @@ M.text = sse({
   { "content_block_start", [[{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}]] },
   { "ping", [[{"type": "ping"}]] },
   { "content_block_delta", [[{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}]] },
-  { "content_block_delta", [[{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":", wörld ✓"}}]] },
+  { "content_block_delta", [[{"type":"content_block_delta","index":0,"delta":{"type":"text_delta",]] ..
+                           [["text":", wörld ✓"}}]] },
   { "content_block_delta", [[{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"!"}}]] },
   { "content_block_stop", [[{"type":"content_block_stop","index":0}]] },
   { "message_delta", [[{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},]] ..
@@ -92,7 +93,8 @@ M.thinking = sse({
 M.thinking_message = {
   id = "msg_s1", type = "message", role = "assistant", model = "claude-sonnet-4-5",
   content = {
-    { type = "thinking", thinking = "Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3",
+    { type = "thinking",
+      thinking = "Let me solve this step by step:\n\n1. First break down 27 * 453\n2. 453 = 400 + 50 + 3",
       signature = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" },
     { type = "text", text = "27 * 453 = 12,231",
       citations = { { type = "char_location", cited_text = "x", document_index = 0,
