@@ -25,7 +25,7 @@ DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit 
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: rock install all test test-all check-% deps deps-all lint demo clean build-% asan valgrind fuzz bench
+.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind fuzz bench embed-test test-hosts docs
 
 all: anthropic/core.so
 
@@ -85,3 +85,24 @@ demo: anthropic/core.so
 
 clean:
 	rm -rf anthropic build
+
+# Sanitizers, valgrind and fuzzing (scripts in .ci/).
+asan:
+	sh .ci/asan.sh
+valgrind:
+	sh .ci/valgrind.sh
+fuzz:
+	sh .ci/fuzz.sh
+
+# Benchmarks against the peers: bench/run.sh writes bench/RESULTS.md.
+bench:
+	sh bench/run.sh
+
+# Hosts: a C program embedding Lua with the core linked statically; LÖVE
+# under Xvfb; the API reference.
+embed-test:
+	sh examples/embed/test.sh
+test-hosts:
+	sh examples/love/test.sh
+docs:
+	sh .ci/docs.sh

@@ -62,6 +62,8 @@ int anth_session_reap(anth_session *s, int timeout_ms) {
 
 int anth_session_drive(anth_session *s, int timeout_ms) {
     int running = 0;
+    /* Watched by a host loop (sess:watch()): never curl_multi_perform again. */
+    if (s->driver != NULL) return anth_socket_drive(s, timeout_ms);
     curl_multi_perform(s->multi, &running);
     reap(s);
     timeout_ms = check_idle(s, timeout_ms);

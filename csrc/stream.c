@@ -19,19 +19,73 @@ static int queue_event(void *ud, const char *event, size_t elen, const char *dat
 void anth_stream_init(anth_transfer *t) {
     anth_sse_init(&t->sse, queue_event, t);
     anth_buf_init(&t->events);
+    anth_buf_init(&t->partial);
     t->events_pos = 0;
 }
 
 void anth_stream_free(anth_transfer *t) {
+    anth_stream_end(t);
     anth_sse_free(&t->sse);
     anth_buf_free(&t->events);
+    anth_buf_free(&t->partial);
+}
+
+int anth_stream_applies(anth_transfer *t) {
+    long code = 0;
+    char *ctype = NULL;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (code < 200 || code >= 300) return 0;
+    if (t->sink != ANTH_SINK_EVENTS) return 1;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    return ctype == NULL || strstr(ctype, "event-stream") != NULL;
+}
+
+/* JSONL: each complete non-blank line is queued as an event without a name. */
+static int feed_lines(anth_transfer *t, const char *p, size_t len) {
+    const char *end = p + len, *nl;
+    while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        const char *line = p;
+        size_t n = (size_t)(nl - p);
+        if (t->partial.len > 0) {
+            if (anth_buf_append(&t->partial, p, n) != 0) return -1;
+            line = t->partial.data;
+            n = t->partial.len;
+        }
+        if (n > 0 && line[n - 1] == '\r') n--;
+        if (n > 0 && queue_event(t, "", 0, line, n) != 0) return -1;
+        t->partial.len = 0;
+        p = nl + 1;
+    }
+    if (p < end && anth_buf_append(&t->partial, p, (size_t)(end - p)) != 0) return -1;
+    return 0;
 }
 
 int anth_stream_feed(anth_transfer *t, const char *p, size_t len) {
-    int rc = anth_sse_feed(&t->sse, p, len);
-    if (rc == 0) return 0;
-    t->err_kind = rc == ANTH_SSE_ETOOBIG ? "event_too_large" : "out_of_memory";
-    return -1;
+    int rc = 0;
+    if (t->sink == ANTH_SINK_EVENTS) {
+        rc = anth_sse_feed(&t->sse, p, len);
+        if (rc == ANTH_SSE_ETOOBIG) { t->err_kind = "event_too_large"; return -1; }
+    } else if (t->sink == ANTH_SINK_LINES) {
+        rc = feed_lines(t, p, len);
+    } else if (t->out != NULL && fwrite(p, 1, len, t->out) != len) {
+        t->err_kind = "write_error";
+        return -1;
+    }
+    if (rc != 0) { t->err_kind = "out_of_memory"; return -1; }
+    return 0;
+}
+
+void anth_stream_end(anth_transfer *t) {
+    if (t->sink == ANTH_SINK_LINES && t->state == ANTH_T_DONE && t->partial.len > 0) {
+        if (queue_event(t, "", 0, t->partial.data, t->partial.len) == 0) t->partial.len = 0;
+    }
+    if (t->out != NULL) {
+        if (fclose(t->out) != 0 && t->state == ANTH_T_DONE) {
+            t->state = ANTH_T_FAILED;
+            t->err_kind = "write_error";
+        }
+        t->out = NULL;
+    }
 }
 
 /* t:next_event() -> nil when none is queued; else name, value (the data
@@ -40,20 +94,28 @@ static int next_event(lua_State *L) {
     anth_transfer *t = luaL_checkudata(L, 1, ANTH_TRANSFER_MT);
     anth_event_head h;
     const char *p;
+    int n;
     if (t->events_pos >= t->events.len) return 0;
     p = t->events.data + t->events_pos;
     memcpy(&h, p, sizeof h);
     p += sizeof h;
     t->events_pos += sizeof h + h.elen + h.dlen;
     lua_pushlstring(L, p, h.elen);
-    if (anth_json_decode(L, p + h.elen, h.dlen)) {
-        if (t->events_pos == t->events.len) t->events.len = t->events_pos = 0;
-        return 2;
+    n = anth_json_decode(L, p + h.elen, h.dlen) ? 2 : 3;
+    if (n == 3) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
     }
-    lua_pushnil(L);
-    lua_insert(L, -2);
-    if (t->events_pos == t->events.len) t->events.len = t->events_pos = 0;
-    return 3;
+    if (t->events_pos == t->events.len) {
+        t->events.len = t->events_pos = 0;
+        if (t->paused && t->easy != NULL) {
+            /* libcurl calls the write callback again from here: the queue is empty */
+            t->paused = 0;
+            t->last_byte = anth_now();
+            curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        }
+    }
+    return n;
 }
 
 /* t:stream_info() -> events received so far, whether a partial event is

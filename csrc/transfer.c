@@ -22,15 +22,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n;
-    if (t->stream) {
-        if (t->mode == 0) {
-            long code = 0;
-            char *ctype = NULL;
-            curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-            curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
-            t->mode = code >= 200 && code < 300 && (ctype == NULL || strstr(ctype, "event-stream") != NULL) ? 2 : 1;
-        }
+    if (t->sink != ANTH_SINK_BODY) {
+        if (t->mode == 0) t->mode = anth_stream_applies(t) ? 2 : 1;
         if (t->mode == 2) {
+            if (t->events.len - t->events_pos > ANTH_QUEUE_MAX) {
+                t->paused = 1;
+                return CURL_WRITEFUNC_PAUSE;
+            }
             if (anth_stream_feed(t, p, len) != 0) return 0;
             t->last_byte = anth_now();
             return len;
@@ -64,6 +62,7 @@ void anth_transfer_finish(anth_transfer *t, CURLcode code) {
         t->state = ANTH_T_FAILED;
         if (t->err_kind == NULL) t->err_kind = kind_of(code);
     }
+    anth_stream_end(t);
     anth_transfer_detach(t);
 }
 
@@ -82,6 +81,7 @@ void anth_transfer_detach(anth_transfer *t) {
         t->err_kind = "aborted";
         t->code = CURLE_ABORTED_BY_CALLBACK;
     }
+    anth_stream_end(t);
     if (t->easy == NULL) return;
     if (t->added) curl_multi_remove_handle(s->multi, t->easy);
     t->added = 0;
@@ -94,6 +94,7 @@ void anth_transfer_detach(anth_transfer *t) {
     t->easy = NULL;
     curl_slist_free_all(t->headers);
     t->headers = NULL;
+    if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
 }
 
 static anth_transfer *check_transfer(lua_State *L, int idx) {
@@ -217,12 +218,23 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
-    t->stream = opt_bool(L, spec, "stream");
+    if (opt_bool(L, spec, "stream")) t->sink = ANTH_SINK_EVENTS;
+    if (opt_bool(L, spec, "lines")) t->sink = ANTH_SINK_LINES;
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (opt_bool(L, spec, "verbose")) curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+}
+
+/* spec.output: a 2xx body is written to this file (opened now, so a bad
+ * path fails before anything is sent). */
+static void set_output(lua_State *L, anth_transfer *t, int spec) {
+    const char *path = opt_string(L, spec, "output");
+    if (path == NULL) return;
+    t->out = fopen(path, "wb");
+    if (t->out == NULL) luaL_error(L, "anthropic: cannot open %s for writing", path);
+    t->sink = ANTH_SINK_FILE;
 }
 
 static CURL *take_easy(anth_session *s) {
@@ -263,6 +275,8 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     set_method(L, t, spec);
     set_headers(L, t, spec);
     set_body(L, t, spec, uv);
+    anth_set_multipart(L, t, spec);
+    set_output(L, t, spec);
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     anth_setuservalue(L, -2);
     t->state = ANTH_T_RUNNING;
@@ -419,6 +433,10 @@ static int transfer_info(lua_State *L) {
     lua_setfield(L, -2, "state");
     lua_pushinteger(L, (lua_Integer)t->body.len);
     lua_setfield(L, -2, "body_bytes");
+    lua_pushinteger(L, (lua_Integer)(t->events.len - t->events_pos));
+    lua_setfield(L, -2, "queued_bytes");
+    lua_pushboolean(L, t->paused);
+    lua_setfield(L, -2, "paused");
     return 1;
 }
 

@@ -3,6 +3,7 @@
 #ifndef ANTH_TRANSFER_H
 #define ANTH_TRANSFER_H
 
+#include <stdio.h>
 #include <curl/curl.h>
 #include "core.h"
 #include "sse.h"
@@ -39,9 +40,13 @@ struct anth_transfer {
     double idle_timeout; /* seconds without a byte before giving up, 0 = none */
     double last_byte;    /* monotonic seconds of the last received byte */
     int head_done;       /* the final response's header block has ended */
-    int stream;          /* spec.stream: a 2xx body is parsed as server-sent events */
-    int mode;            /* what the body is: 0 not known yet, 1 plain bytes, 2 events */
+    int sink;            /* where a 2xx body goes: ANTH_SINK_* */
+    int mode;            /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
+    int paused;          /* the queue is full: libcurl waits until Lua takes events */
     anth_sse sse;
+    anth_buf partial;    /* ANTH_SINK_LINES: the unfinished last line */
+    FILE *out;           /* ANTH_SINK_FILE */
+    curl_mime *mime;     /* a multipart body */
     anth_buf events;     /* queued events, each an anth_event_head then its bytes */
     size_t events_pos;   /* read offset into events */
     size_t nevents;      /* events received so far */
@@ -53,14 +58,28 @@ typedef struct anth_body {
     anth_buf buf;
 } anth_body;
 
+/* spec.stream = true: events; spec.lines = true: one JSON value per line
+ * (JSONL); spec.output = path: the body is written to a file. */
+enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
+
+/* Queued bytes above which libcurl is paused until Lua catches up, so a
+ * stream of any length runs in constant memory. */
+#define ANTH_QUEUE_MAX ((size_t)4 * 1024 * 1024)
+
 /* The head of one queued event; the event name and the data follow it. */
 typedef struct anth_event_head {
     size_t elen, dlen;
 } anth_event_head;
 
 double anth_now(void);
-/* stream.c: takes the body bytes of a streaming transfer; returns 0 or -1. */
+/* stream.c: takes the body bytes of a transfer with a sink; returns 0 or -1. */
 int anth_stream_feed(anth_transfer *t, const char *p, size_t len);
+/* Whether the sink takes this answer (by its status and content type). */
+int anth_stream_applies(anth_transfer *t);
+/* Ends the sink when the transfer is done (the last line without \n, the file). */
+void anth_stream_end(anth_transfer *t);
+/* upload.c: spec.multipart = list of parts {name, data | path, filename, type}. */
+void anth_set_multipart(lua_State *L, anth_transfer *t, int spec);
 void anth_stream_init(anth_transfer *t);
 void anth_stream_free(anth_transfer *t);
 void anth_open_stream_methods(lua_State *L, int methods);
@@ -73,6 +92,8 @@ int anth_session_reap(anth_session *s, int timeout_ms);
 /* socket_driver.c: host-loop driving through libcurl's socket API. */
 void anth_open_socket_methods(lua_State *L, int methods);
 void anth_socket_driver_free(anth_session *s);
+/* anth_session_drive of a watched session: poll(2) + curl_multi_socket_action. */
+int anth_socket_drive(anth_session *s, int timeout_ms);
 void anth_transfer_detach(anth_transfer *t);
 void anth_transfer_finish(anth_transfer *t, CURLcode code);
 int anth_transfer_start(lua_State *L, anth_session *s, int spec);

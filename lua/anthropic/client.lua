@@ -53,6 +53,7 @@ function M.new(opts)
   }, Client)
   secrets[self] = { api_key = o.api_key, auth_token = o.auth_token }
   self.messages = require("anthropic.messages").bind(self)
+  require("anthropic.resources").attach(self)
   return self
 end
 

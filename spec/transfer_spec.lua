@@ -1,0 +1,106 @@
+-- The core's transfers beyond plain requests: JSONL bodies pulled line by
+-- line in constant memory, bodies written to a file, multipart uploads.
+local core = require("anthropic.core")
+local fake = require("support.fake")
+
+describe("anthropic.core transfers", function()
+  local server, session
+
+  setup(function()
+    server = fake.start()
+    session = core.session()
+  end)
+  teardown(function()
+    session:close()
+    server:stop()
+  end)
+  before_each(function() server:reset() end)
+
+  local function get(extra)
+    local spec = { url = server.url .. "/results", method = "GET" }
+    for k, v in pairs(extra) do spec[k] = v end
+    return session:request(spec)
+  end
+
+  it("pulls a JSONL body one decoded line at a time, the last line without a newline too", function()
+    server:script({ body = '{"a":1}\n\n{"a":2}\r\n{"a":3}', chunk_sizes = { 3 } })
+    local t = get({ lines = true })
+    local got = {}
+    while true do
+      local name, value = t:next_event()
+      if name then
+        got[#got + 1] = value.a
+      elseif t:done() then
+        break
+      else
+        t:wait(nil, "event")
+      end
+    end
+    assert.same({ 1, 2, 3 }, got)
+    assert.is_nil(t:error())
+  end)
+
+  it("keeps a huge JSONL body in bounded memory: libcurl pauses while Lua is behind", function()
+    local line = '{"custom_id":"r","result":{"type":"succeeded","pad":"' .. ("x"):rep(1000) .. '"}}\n'
+    local count = 20000 -- about 20 MB
+    server:script({ body = line:rep(count) })
+    local t = get({ lines = true })
+    local n, peak = 0, 0
+    while true do
+      local name = t:next_event()
+      if name then
+        n = n + 1
+      elseif t:done() then
+        break
+      else
+        t:wait(nil, "event")
+        local q = t:info().queued_bytes
+        if q > peak then peak = q end
+      end
+    end
+    assert.equal(count, n)
+    assert.truthy(peak < 8 * 1024 * 1024, peak)
+  end)
+
+  it("writes a 2xx body to a file, and keeps an error body in memory", function()
+    local path = os.tmpname()
+    server:script({ body = ("0123456789"):rep(100000) })
+    local t = get({ output = path })
+    t:wait()
+    assert.is_nil(t:error())
+    local f = assert(io.open(path, "rb"))
+    assert.equal(1000000, #f:read("*a"))
+    f:close()
+    server:script({ status = 404, json = { type = "error", error = { type = "not_found_error", message = "no" } } })
+    t = get({ output = path })
+    t:wait()
+    assert.equal(404, t:status())
+    assert.truthy(t:body():find("not_found_error", 1, true))
+    os.remove(path)
+    assert.has_error(function() get({ output = "/nonexistent-dir/x" }) end)
+  end)
+
+  it("sends multipart bodies, streaming a file part from disk", function()
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb"))
+    local bytes = {}
+    for i = 0, 255 do bytes[#bytes + 1] = string.char(i) end
+    local content = table.concat(bytes):rep(1000)
+    f:write(content)
+    f:close()
+    local t = session:request({ url = server.url .. "/v1/files", method = "POST", multipart = {
+      { name = "file", path = path, filename = "data.bin", type = "application/octet-stream" },
+      { name = "purpose", data = "test" },
+    } })
+    t:wait()
+    assert.equal(200, t:status())
+    local req = server:last_request()
+    assert.truthy(req.headers["content-type"]:find("multipart/form-data; boundary=", 1, true))
+    local start = req.body:find("\r\n\r\n", req.body:find('filename="data.bin"', 1, true), true) + 4
+    assert.equal(content, req.body:sub(start, start + #content - 1))
+    os.remove(path)
+    assert.has_error(function()
+      session:request({ url = server.url, method = "POST", multipart = { { name = "x" } } })
+    end)
+  end)
+end)
