@@ -67,7 +67,8 @@ describe("non-blocking requests", function()
   end)
 
   it("reports failures through poll, wait and on_done", function()
-    server:script({ status = 401, json = { type = "error", error = { type = "authentication_error", message = "no" } } })
+    server:script({ status = 401,
+                    json = { type = "error", error = { type = "authentication_error", message = "no" } } })
     local req = client.messages.create_async(PARAMS)
     local seen
     req:on_done(function(_, err) seen = err end)
@@ -78,8 +79,8 @@ describe("non-blocking requests", function()
   end)
 
   it("stream_async with callbacks, driven by client:poll", function()
-    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = streams.text,
-                    chunk_sizes = { 16 }, chunk_delay_ms = 2 })
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" },
+                    sse_raw = streams.text, chunk_sizes = { 16 }, chunk_delay_ms = 2 })
     local text, final = {}, nil
     local s = client.messages.stream_async(PARAMS, {
       on_text = function(delta) text[#text + 1] = delta end,
@@ -92,7 +93,8 @@ describe("non-blocking requests", function()
   end)
 
   it("stream_async reports a failure before the first event in s.error and on_done", function()
-    server:script({ status = 400, json = { type = "error", error = { type = "invalid_request_error", message = "bad" } } })
+    server:script({ status = 400,
+                    json = { type = "error", error = { type = "invalid_request_error", message = "bad" } } })
     local got
     local s = client.messages.stream_async(PARAMS, { on_done = function(_, err) got = err end })
     while client:poll(20) > 0 do end
