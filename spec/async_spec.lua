@@ -103,7 +103,8 @@ describe("non-blocking requests", function()
   end)
 
   it("coroutines: sequential-looking code in anthropic.async runs concurrently", function()
-    server:script({ delay_ms = 200, times = 8, json = { type = "message", content = { { type = "text", text = "x" } } } })
+    server:script({ delay_ms = 200, times = 8,
+                    json = { type = "message", content = { { type = "text", text = "x" } } } })
     local t0 = core.now()
     local tasks = {}
     for i = 1, 4 do

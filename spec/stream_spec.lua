@@ -171,6 +171,29 @@ describe("messages.stream", function()
     assert.equal("incomplete_stream", err.type)
   end)
 
+  it("closes with <close> on Lua 5.4 and when garbage-collected", function()
+    serve(streams.text, { chunk_sizes = { 10 }, chunk_delay_ms = 50 })
+    if _VERSION == "Lua 5.4" then
+      local f = assert(load([[
+        local client, params = ...
+        local s <close> = assert(client.messages.stream(params))
+        assert(s:next())
+        return s
+      ]]))
+      local s = f(client, PARAMS)
+      assert.is_true(s:done())
+      assert.truthy(s.closed)
+    else
+      local s = assert(client.messages.stream(PARAMS))
+      assert(s:next())
+      s = nil -- luacheck: ignore 311
+      collectgarbage()
+      collectgarbage()
+    end
+    serve(streams.text)
+    assert(assert(client.messages.stream(PARAMS)):final_message())
+  end)
+
   it("polls without blocking", function()
     serve(streams.text, { chunk_sizes = { 30 }, chunk_delay_ms = 20 })
     local s = assert(client.messages.stream(PARAMS))

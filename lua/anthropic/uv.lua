@@ -110,6 +110,14 @@ function M.attach(client, uv, opts)
     if self:sync() then self:after() end
   end)
   self.prepare:unref() -- never keeps the loop alive by itself
+  -- A loop with no active handle runs nothing, not even the prepare handle:
+  -- so when an async request or stream starts, arm the handles at once.
+  local track = client.track
+  self.track = function(c, obj)
+    track(c, obj)
+    if c.driver == self then self:kick() end
+  end
+  client.track = self.track
   client.driver = self
   if self:sync() then self:after() end
   return self
@@ -262,6 +270,13 @@ function Driver:record(running, idle_ms)
   self.idle_due = idle_ms and idle_ms >= 0 and self.uv.now() + idle_ms or nil
 end
 
+--- Applies what changed since the last action (new transfers, a blocking
+-- call's work) to the uv handles now, without dispatching: called when an
+-- async request or stream starts. Safe from anywhere but libcurl callbacks.
+function Driver:kick()
+  if self:sync() then self:arm() end
+end
+
 --- Socket `fd` is ready: lets libcurl act on it, then dispatches.
 function Driver:act(fd, readable, writable, failed)
   if self:closed() then return end
@@ -294,6 +309,7 @@ function Driver:detach()
     pcall(h.stop, h)
     if not h:is_closing() then h:close() end
   end
+  if rawget(self.client, "track") == self.track then self.client.track = nil end
   if self.client.driver == self then self.client.driver = nil end
 end
 
