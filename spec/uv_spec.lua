@@ -189,7 +189,7 @@ describe("anthropic.uv", function()
 
   it("reports to stderr when no on_error is given", function()
     driver:detach()
-    driver = require("anthropic.uv").attach(client, uv)
+    driver = require("anthropic.uv").attach(client, uv, { traceback = true })
     local stderr = io.stderr
     local written = {}
     io.stderr = { write = function(_, ...) for _, s in ipairs({ ... }) do written[#written + 1] = s end end } -- luacheck: ignore
@@ -201,7 +201,26 @@ describe("anthropic.uv", function()
     end)
     io.stderr = stderr -- luacheck: ignore
     assert(ok, err)
-    assert.truthy(table.concat(written):find("boom in on_done", 1, true))
+    local text = table.concat(written)
+    assert.truthy(text:find("anthropic.uv: ", 1, true), text)
+    assert.truthy(text:find("boom in on_done", 1, true), text)
+    assert.truthy(text:find("stack traceback", 1, true), text)
+  end)
+
+  it("dispatches through opts.schedule when given", function()
+    driver:detach()
+    local scheduled = 0
+    driver = require("anthropic.uv").attach(client, uv, { schedule = function(fn)
+      scheduled = scheduled + 1
+      local t = uv.new_timer()
+      t:start(0, 0, function() t:close(); fn() end)
+    end })
+    local got
+    local req = client.messages.create_async(PARAMS)
+    req:on_done(function(msg) got = msg end)
+    run_until(function() return got end, 5000)
+    assert.equal("msg_fake", got and got.id)
+    assert.truthy(scheduled > 0)
   end)
 
   it("lets blocking calls work on a driven client", function()

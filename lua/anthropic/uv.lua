@@ -35,6 +35,7 @@ Driver.__index = Driver
 M.Driver = Driver
 
 local floor = math.floor
+local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
 local SAFETY_MS = 250 -- while async work is pending, dispatch at least this often
 
 local function default_uv()
@@ -133,9 +134,9 @@ end
 -- Runs f(...) protected; reports and returns nil on error.
 function Driver:protect(f, ...)
   local out
-  if self.handler and type(xpcall) == "function" then
+  if self.handler then
     local args, n = { ... }, select("#", ...)
-    out = { xpcall(function() return f((table.unpack or unpack)(args, 1, n)) end, self.handler) } ---@diagnostic disable-line: deprecated
+    out = { xpcall(function() return f(unpack(args, 1, n)) end, self.handler) }
   else
     out = { pcall(f, ...) }
   end
