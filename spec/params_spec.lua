@@ -38,7 +38,8 @@ describe("bad params", function()
 
   it("a function, a thread or a userdata inside params", function()
     raises(with_content({ type = "text", text = print }), "messages[2].content[1].text", "function")
-    raises(with_content({ type = "text", text = coroutine.create(function() end) }), "messages[2].content[1].text", "thread")
+    local thread = coroutine.create(function() end)
+    raises(with_content({ type = "text", text = thread }), "messages[2].content[1].text", "thread")
     raises(with_content({ type = "text", text = io.stdout }), "messages[2].content[1].text", "userdata")
   end)
 

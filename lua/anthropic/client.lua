@@ -120,13 +120,16 @@ end
 function Client:spec(req, body, attempt)
   return {
     method = req.method,
-    url = url_of(self, req),
+    url = req.url or url_of(self, req), -- req.url: an absolute URL (a batch's results_url)
     headers = header_list(self, req, attempt),
     body = body,
     timeout = req.timeout,
     connect_timeout = self.connect_timeout,
     idle_timeout = req.idle_timeout,
     stream = req.stream,
+    lines = req.lines,         -- a JSONL body, one decoded line per t:next_event()
+    output = req.output,       -- a path: a 2xx body is written there
+    multipart = req.multipart, -- a list of parts (see csrc/upload.c)
     proxy = self.proxy,
     ca_file = self.ca_file,
     ca_path = self.ca_path,
