@@ -27,12 +27,15 @@ ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 li
 .SECONDARY:
 .PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind fuzz bench embed-test test-hosts docs
 
-all: anthropic/core.so
+# anthropic/core.so, rebuilt when LUA changes (the stamp names the Lua).
+all: anthropic/.built-for-$(LUA)
 
-anthropic/core.so: $(SRCS) $(HDRS)
+anthropic/.built-for-$(LUA): $(SRCS) $(HDRS)
 	@mkdir -p anthropic
+	@rm -f anthropic/.built-for-*
 	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$(LUA)) $(CURL_CFLAGS) -shared \
-	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
+	  -o anthropic/core.so $(SRCS) $(CURL_LIBS) -lpthread
+	@touch $@
 
 # One build per Lua under build/<lua>/, so the versions never mix.
 build/%/anthropic/core.so: $(SRCS) $(HDRS)
@@ -79,7 +82,7 @@ test-all: deps-all
 	$(MAKE) $(foreach l,$(ALL_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(ALL_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 
-demo: anthropic/core.so
+demo: all
 	LUA_CPATH="./?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
 	  $(LUA) examples/hello.lua
 
