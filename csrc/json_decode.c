@@ -336,7 +336,7 @@ static int parse_object(dec_state *d) {
     int n = 0;
     if (enter(d) != 0) return R_ERROR;
     d->p = skip_ws(d->p + 1, d->end);
-    lua_newtable(L);
+    lua_createtable(L, 0, 4); /* most objects of the API are small: no rehash while filling */
     if (d->p < d->end && *d->p == '}') {
         d->p++;
     } else {

@@ -88,6 +88,17 @@ void anth_stream_end(anth_transfer *t) {
     }
 }
 
+/* The queue is empty: start it over, and let libcurl go on if it was paused
+ * (it calls the write callback again from inside curl_easy_pause). */
+static void drained(anth_transfer *t) {
+    t->events.len = t->events_pos = 0;
+    if (t->paused && t->easy != NULL) {
+        t->paused = 0;
+        t->last_byte = anth_now();
+        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+    }
+}
+
 /* t:next_event() -> nil when none is queued; else name, value (the data
  * decoded as JSON), or name, nil, message when the data is not JSON. */
 static int next_event(lua_State *L) {
@@ -106,16 +117,61 @@ static int next_event(lua_State *L) {
         lua_pushnil(L);
         lua_insert(L, -2);
     }
-    if (t->events_pos == t->events.len) {
-        t->events.len = t->events_pos = 0;
-        if (t->paused && t->easy != NULL) {
-            /* libcurl calls the write callback again from here: the queue is empty */
-            t->paused = 0;
-            t->last_byte = anth_now();
-            curl_easy_pause(t->easy, CURLPAUSE_CONT);
-        }
-    }
+    if (t->events_pos == t->events.len) drained(t);
     return n;
+}
+
+/* The text of a text_delta event in the API's compact form, without building
+ * tables: pushes the text and returns 1 with *index set, or returns 0 (the
+ * event is something else, or written differently: the caller decodes it). */
+static int fast_text_delta(lua_State *L, const char *p, size_t n, lua_Integer *index) {
+    static const char head[] = "{\"type\":\"content_block_delta\",\"index\":";
+    static const char mid[] = ",\"delta\":{\"type\":\"text_delta\",\"text\":";
+    const char *end = p + n, *q, *str;
+    lua_Integer i = 0;
+    int escapes = 0;
+    if (n < sizeof head + sizeof mid + 4 || memcmp(p, head, sizeof head - 1) != 0) return 0;
+    q = p + sizeof head - 1;
+    if (q >= end || *q < '0' || *q > '9') return 0;
+    while (q < end && *q >= '0' && *q <= '9' && i < 100000000) i = i * 10 + (*q++ - '0');
+    if ((size_t)(end - q) < sizeof mid || memcmp(q, mid, sizeof mid - 1) != 0) return 0;
+    q += sizeof mid - 1;
+    if (*q != '"') return 0;
+    str = q++;
+    while (q < end && *q != '"') {
+        if (*q == '\\') { escapes = 1; q++; }
+        else if ((unsigned char)*q < 0x20) return 0;
+        q++;
+    }
+    if (q + 3 != end || q[1] != '}' || q[2] != '}') return 0;
+    if (!escapes) {
+        lua_pushlstring(L, str + 1, (size_t)(q - str - 1));
+    } else if (!anth_json_decode(L, str, (size_t)(q - str + 1))) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    *index = i;
+    return 1;
+}
+
+/* t:next_fast() -> like t:next_event(), except that a text delta comes back
+ * as true, index, text (no tables: the hot path of s:text()). */
+static int next_fast(lua_State *L) {
+    anth_transfer *t = luaL_checkudata(L, 1, ANTH_TRANSFER_MT);
+    anth_event_head h;
+    const char *p;
+    lua_Integer index;
+    if (t->events_pos >= t->events.len) return 0;
+    p = t->events.data + t->events_pos;
+    memcpy(&h, p, sizeof h);
+    p += sizeof h;
+    if (!fast_text_delta(L, p + h.elen, h.dlen, &index)) return next_event(L);
+    t->events_pos += sizeof h + h.elen + h.dlen;
+    if (t->events_pos == t->events.len) drained(t);
+    lua_pushboolean(L, 1);
+    lua_pushinteger(L, index);
+    lua_pushvalue(L, -3);
+    return 3;
 }
 
 /* t:stream_info() -> events received so far, whether a partial event is
@@ -133,6 +189,8 @@ static int stream_info(lua_State *L) {
 void anth_open_stream_methods(lua_State *L, int methods) {
     lua_pushcfunction(L, next_event);
     lua_setfield(L, methods, "next_event");
+    lua_pushcfunction(L, next_fast);
+    lua_setfield(L, methods, "next_fast");
     lua_pushcfunction(L, stream_info);
     lua_setfield(L, methods, "stream_info");
 }

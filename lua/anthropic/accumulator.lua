@@ -33,6 +33,21 @@ local function add_part(self, index, field, piece)
   list.n = n
 end
 
+--- Appends a text delta to block `index` (1-based); false when there is no such block.
+function Acc:add_text(index, text)
+  local lists = self.parts.text
+  local list = lists[index]
+  if not list then
+    if not (self.message and self.message.content[index]) then return false end
+    list = { n = 0 }
+    lists[index] = list
+  end
+  local n = list.n + 1
+  list[n] = text
+  list.n = n
+  return true
+end
+
 -- Writes the joined pieces of one block back into it.
 local function settle_block(self, index)
   local block = self.message.content[index]

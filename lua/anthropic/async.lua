@@ -82,12 +82,12 @@ function M.step(timeout_ms)
   if nearest then wait = math.max(0, math.min(wait, (nearest - core.now()) * 1000)) end
   local list = {}
   for c in pairs(clients) do list[#list + 1] = c end
-  if #list == 1 and not list[1].driver then
+  -- (A client driven by a host loop can still be driven here: the core
+  -- then polls the sockets the loop watches.)
+  if #list == 1 then
     list[1].session:perform(wait)
   else
-    for _, c in ipairs(list) do
-      if not c.driver then c.session:perform(0) end
-    end
+    for _, c in ipairs(list) do c.session:perform(0) end
     if wait > 0 then core.sleep(math.min(wait, 1) / 1000) end
   end
   return #live

@@ -137,15 +137,22 @@ local function take(self, name, data, jerr)
                             request_id = self.response.request_id }))
     return nil
   end
-  local kind = type(data) == "table" and data.type or name
-  if kind == "ping" then return nil end
-  if kind == "error" then
+  local is_table = type(data) == "table"
+  local kind = is_table and data.type or name
+  local text_delta = kind == "content_block_delta" and data.delta
+  if text_delta and text_delta.type == "text_delta" then
+    -- The hot path: most events are text deltas.
+    self.acc:add_text((data.index or 0) + 1, text_delta.text)
+  elseif kind == "ping" then
+    return nil
+  elseif kind == "error" then
     local e = type(data.error) == "table" and data.error or {}
     fail(self, errors.new({ type = e.type or "api_error", message = e.message or "error event",
                             status = self.response.status, body = data, request_id = self.response.request_id }))
     return nil
+  elseif is_table then
+    self.acc:add(data)
   end
-  if type(data) == "table" then self.acc:add(data) end
   if kind == "message_stop" then
     self.complete, self.ended = true, true
     -- The end of the body usually came with the event: let it finish so the
@@ -163,6 +170,19 @@ local function take(self, name, data, jerr)
   return data
 end
 
+-- Nothing is queued: ends the stream if the transfer is over (true), else
+-- waits for the next event (false).
+local function wait_or_end(self, t)
+  if self.ended then return true end
+  if t:done() then
+    if not self.complete then fail(self, end_of_transfer(self)) end
+    self.ended = true
+    return true
+  end
+  async.wait(self.client, t, "event")
+  return false
+end
+
 --- The next event, blocking until it comes; nil at the end (then see `s.error`).
 function Stream:next()
   if self.connecting and not self:connect(true) then return nil end
@@ -173,14 +193,8 @@ function Stream:next()
       local event = take(self, name, data, jerr)
       if event then return event end
       if self.ended then return nil end
-    elseif self.ended then
+    elseif wait_or_end(self, t) then
       return nil
-    elseif t:done() then
-      if not self.complete then fail(self, end_of_transfer(self)) end
-      self.ended = true
-      return nil
-    else
-      async.wait(self.client, t, "event")
     end
   end
 end
@@ -190,15 +204,41 @@ function Stream:events()
   return function() return self:next() end
 end
 
+-- A text delta that came by the core's fast path (no tables): accumulated,
+-- with the callbacks an event would get.
+local function take_text(self, index, text)
+  local acc = self.acc
+  acc:add_text(index + 1, text)
+  local cb = self.callbacks
+  if cb then
+    if cb.on_event then
+      run_callback(self, cb.on_event, { type = "content_block_delta", index = index,
+                                        delta = { type = "text_delta", text = text } }, acc.message)
+    end
+    if cb.on_text then run_callback(self, cb.on_text, text, acc.message) end
+  end
+end
+
 --- Iterates the text deltas only.
 function Stream:text()
   return function()
+    if self.connecting and not self:connect(true) then return nil end
+    local t = self.transfer
     while true do
-      local event = self:next()
-      if event == nil then return nil end
-      if event.type == "content_block_delta" then
-        local delta = event.delta
-        if delta and delta.type == "text_delta" then return delta.text end
+      local a, b, c = t:next_fast()
+      if a == true then
+        take_text(self, b, c)
+        return c
+      elseif a then
+        local event = take(self, a, b, c)
+        if event then
+          local delta = event.type == "content_block_delta" and event.delta
+          if delta and delta.type == "text_delta" then return delta.text end
+        elseif self.ended then
+          return nil
+        end
+      elseif wait_or_end(self, t) then
+        return nil
       end
     end
   end
