@@ -295,11 +295,14 @@ static int session_timeout_action(lua_State *L) {
     return after_action(L, s);
 }
 
-/* sess:watched() -> whether the session is in socket mode (false once closed) */
+/* sess:watched() -> whether the session is in socket mode (false once
+ * closed), and whether sess:changes() has anything new (cheap: no table). */
 static int session_watched(lua_State *L) {
     anth_session *s = luaL_checkudata(L, 1, ANTH_SESSION_MT);
-    lua_pushboolean(L, s->driver != NULL);
-    return 1;
+    anth_driver *d = s->driver;
+    lua_pushboolean(L, d != NULL);
+    lua_pushboolean(L, d != NULL && (d->nchanges > 0 || d->timer_changed || d->failed));
+    return 2;
 }
 
 void anth_open_socket_methods(lua_State *L, int methods) {

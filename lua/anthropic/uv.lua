@@ -108,7 +108,9 @@ function M.attach(client, uv, opts)
   self.prepare = uv.new_prepare()
   self.on_timer = function() self:fire() end
   self.prepare:start(function()
-    if self:sync() then self:after() end
+    local watched, dirty = self.session:watched()
+    if not watched then return self:detach() end -- the client was closed
+    if dirty and self:sync() then self:after() end
   end)
   self.prepare:unref() -- never keeps the loop alive by itself
   -- A loop with no active handle runs nothing, not even the prepare handle:
