@@ -66,6 +66,7 @@ deps-all:
 
 lint:
 	luacheck --no-color -q lua spec examples bench
+	sh .ci/docs.sh --check
 
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
@@ -76,6 +77,7 @@ test: deps
 	$(MAKE) lint
 	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
+	$(MAKE) --no-print-directory embed-test
 
 test-all: deps-all
 	$(MAKE) lint

@@ -11,6 +11,7 @@ local M = {}
 local Acc = {}
 Acc.__index = Acc
 
+--- A new accumulator, empty until message_start.
 function M.new()
   return setmetatable({ message = nil, parts = { text = {}, thinking = {} }, json = {} }, Acc)
 end

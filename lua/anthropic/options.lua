@@ -182,6 +182,7 @@ function M.request(where, opts, stream)
   return o
 end
 
+--- Percent-encodes a query or path component (RFC 3986 unreserved kept).
 function M.urlencode(s)
   return (tostring(s):gsub("[^%w%-._~]", function(c) return ("%%%02X"):format(c:byte()) end))
 end

@@ -24,11 +24,13 @@ function M.start(client, req)
   return self
 end
 
+--- Starts the next attempt.
 function Request:launch()
   self.retry_at = nil
   self.transfer = self.client.session:request(self.client:spec(self.req, self.body, self.attempt))
 end
 
+--- Ends the request and runs its on_done callbacks.
 function Request:finish(value, err)
   self.done, self.value, self.err = true, value, err
   self.transfer = nil

@@ -33,6 +33,7 @@ function M.start(client, req, callbacks)
   return self
 end
 
+--- Starts the next attempt.
 function Stream:launch()
   local spec = self.client:spec(self.req, self.body, self.attempt)
   spec.stream = true
@@ -40,7 +41,7 @@ function Stream:launch()
   self.transfer = self.client.session:request(spec)
 end
 
--- Until the answer's headers are in: retries failures (sleeping if `block`,
+--- Until the answer's headers are in: retries failures (sleeping if `block`,
 -- else coming back later). Returns true once streaming, false on failure,
 -- nil when not known yet (only without `block`).
 function Stream:connect(block)
@@ -250,7 +251,7 @@ function Stream:poll()
   return self:drain()
 end
 
--- The events already queued, without driving the network.
+--- The events already queued, without driving the network.
 function Stream:drain()
   local out = {}
   if self.ended then return out end

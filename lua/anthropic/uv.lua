@@ -133,7 +133,7 @@ function Driver:__tostring()
     self.detached and "detached" or "attached", n, self.running)
 end
 
--- Runs f(...) protected; reports and returns nil on error.
+--- Runs f(...) protected; reports and returns nil on error.
 function Driver:protect(f, ...)
   local out
   if self.handler then
@@ -149,6 +149,7 @@ function Driver:protect(f, ...)
   return out[2], out[3]
 end
 
+--- Driver internals: closed.
 function Driver:closed()
   if self.detached then return true end
   if not self.session:watched() then -- the client was closed
@@ -162,6 +163,7 @@ local function mode_of(what)
   if what == "in" then return "r" elseif what == "out" then return "w" else return "rw" end
 end
 
+--- Driver internals: apply.
 function Driver:apply(fd, what)
   local uv = self.uv
   local p = self.polls[fd]
@@ -193,7 +195,7 @@ function Driver:apply(fd, what)
   end)
 end
 
--- Pulls libcurl's socket and timer changes into uv handles. True when
+--- Pulls libcurl's socket and timer changes into uv handles. True when
 -- anything changed.
 function Driver:sync()
   if self:closed() then return false end
@@ -222,7 +224,7 @@ local function nearest_retry(client)
   return best and math.max(0, (best - now) * 1000)
 end
 
--- Arms the uv timer for the earliest of libcurl's timer, the nearest idle
+--- Arms the uv timer for the earliest of libcurl's timer, the nearest idle
 -- deadline, a retry back-off and (while work is pending) the safety tick.
 function Driver:arm()
   if self.detached then return end
@@ -241,6 +243,7 @@ function Driver:arm()
   if due then self.timer:start(math.max(0, due - now), 0, self.on_timer) end
 end
 
+--- Driver internals: dispatch.
 function Driver:dispatch()
   if self.schedule then
     if self.scheduled then return end
@@ -257,7 +260,7 @@ function Driver:dispatch()
   if n then self.pending = n end
 end
 
--- After an action: changes, then dispatch, then the timer.
+--- After an action: changes, then dispatch, then the timer.
 function Driver:after()
   if self.detached then return end
   self:sync()
@@ -267,6 +270,7 @@ function Driver:after()
   self:arm()
 end
 
+--- Driver internals: record.
 function Driver:record(running, idle_ms)
   if running == nil then return end
   self.running = running
