@@ -99,17 +99,22 @@ static void drained(anth_transfer *t) {
     }
 }
 
+/* The next queued event without taking it: its head in *h and a pointer to
+ * its name (the data follows), or NULL when none is queued. */
+static const char *peek_event(const anth_transfer *t, anth_event_head *h) {
+    if (t->events_pos >= t->events.len) return NULL;
+    memcpy(h, t->events.data + t->events_pos, sizeof *h);
+    return t->events.data + t->events_pos + sizeof *h;
+}
+
 /* t:next_event() -> nil when none is queued; else name, value (the data
  * decoded as JSON), or name, nil, message when the data is not JSON. */
 static int next_event(lua_State *L) {
     anth_transfer *t = luaL_checkudata(L, 1, ANTH_TRANSFER_MT);
     anth_event_head h;
-    const char *p;
+    const char *p = peek_event(t, &h);
     int n;
-    if (t->events_pos >= t->events.len) return 0;
-    p = t->events.data + t->events_pos;
-    memcpy(&h, p, sizeof h);
-    p += sizeof h;
+    if (p == NULL) return 0;
     t->events_pos += sizeof h + h.elen + h.dlen;
     lua_pushlstring(L, p, h.elen);
     n = anth_json_decode(L, p + h.elen, h.dlen) ? 2 : 3;
@@ -159,12 +164,9 @@ static int fast_text_delta(lua_State *L, const char *p, size_t n, lua_Integer *i
 static int next_fast(lua_State *L) {
     anth_transfer *t = luaL_checkudata(L, 1, ANTH_TRANSFER_MT);
     anth_event_head h;
-    const char *p;
+    const char *p = peek_event(t, &h);
     lua_Integer index;
-    if (t->events_pos >= t->events.len) return 0;
-    p = t->events.data + t->events_pos;
-    memcpy(&h, p, sizeof h);
-    p += sizeof h;
+    if (p == NULL) return 0;
     if (!fast_text_delta(L, p + h.elen, h.dlen, &index)) return next_event(L);
     t->events_pos += sizeof h + h.elen + h.dlen;
     if (t->events_pos == t->events.len) drained(t);

@@ -22,21 +22,10 @@ local function copy(t)
   return c
 end
 
+-- Appends a piece of `field` ("text" or "thinking") to block `index`
+-- (1-based); false when there is no such block.
 local function add_part(self, index, field, piece)
   local lists = self.parts[field]
-  local list = lists[index]
-  if not list then
-    list = { n = 0 }
-    lists[index] = list
-  end
-  local n = list.n + 1
-  list[n] = piece
-  list.n = n
-end
-
---- Appends a text delta to block `index` (1-based); false when there is no such block.
-function Acc:add_text(index, text)
-  local lists = self.parts.text
   local list = lists[index]
   if not list then
     if not (self.message and self.message.content[index]) then return false end
@@ -44,9 +33,14 @@ function Acc:add_text(index, text)
     lists[index] = list
   end
   local n = list.n + 1
-  list[n] = text
+  list[n] = piece
   list.n = n
   return true
+end
+
+--- Appends a text delta to block `index` (1-based); false when there is no such block.
+function Acc:add_text(index, text)
+  return add_part(self, index, "text", text)
 end
 
 -- Writes the joined pieces of one block back into it.
