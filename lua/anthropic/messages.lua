@@ -24,6 +24,12 @@ local function args(api, a, b, c)
   return a, b
 end
 
+-- A POST of body to path with the request options o.
+local function post(client, path, body, o)
+  return { method = "POST", path = path, body = body, headers = o.headers, betas = o.betas,
+           timeout = o.timeout or client.timeout, max_retries = o.max_retries }
+end
+
 -- The request of `create`: checks params and options; refuses what would
 -- outlive the default timeout without streaming.
 local function create_request(client, where, params, opts)
@@ -38,10 +44,7 @@ local function create_request(client, where, params, opts)
     raise(("%s: max_tokens %s may take longer than 10 minutes to generate; use messages.stream, " ..
            "or set a timeout to send it anyway"):format(where, tostring(mt)))
   end
-  return {
-    method = "POST", path = "/v1/messages", body = params,
-    headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout, max_retries = o.max_retries,
-  }
+  return post(client, "/v1/messages", params, o)
 end
 
 -- The request of `stream`: params with stream = true (the caller's table
@@ -52,12 +55,10 @@ local function stream_request(client, where, params, opts)
   local body = {}
   for k, v in pairs(params) do body[k] = v end
   body.stream = true
-  return {
-    method = "POST", path = "/v1/messages", body = body, accept = "text/event-stream",
-    headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout,
-    max_retries = o.max_retries,
-    idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout,
-  }, callbacks
+  local req = post(client, "/v1/messages", body, o)
+  req.accept = "text/event-stream"
+  req.idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout
+  return req, callbacks
 end
 
 --- The `messages` table of a client.
@@ -96,12 +97,7 @@ function M.bind(client)
     local params, opts = args(api, a, b, c)
     local where = "anthropic.messages.count_tokens"
     check_params(where, params)
-    local o = options.request(where, opts)
-    return client:request({
-      method = "POST", path = "/v1/messages/count_tokens", body = params,
-      headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout,
-      max_retries = o.max_retries,
-    })
+    return client:request(post(client, "/v1/messages/count_tokens", params, options.request(where, opts)))
   end
 
   return api
