@@ -326,7 +326,19 @@ static int transfer_wait(lua_State *L) {
             if (left <= 0) break;
             if (left * 1000 < ms) ms = (int)(left * 1000) + 1;
         }
-        anth_session_drive(s, ms);
+        if (s->driver != NULL) {
+            anth_session_drive(s, ms);
+            continue;
+        }
+        /* Take what has arrived and look again before sleeping: if the first
+         * perform of anth_session_drive(s, ms) brought what t waits for (its
+         * headers, an event), the poll after it would sleep on regardless, up
+         * to ms or the nearest idle deadline, and a stream's idle timeout
+         * could fire while its answer sat unread. */
+        anth_session_drive(s, 0);
+        if (reached(t, until)) break;
+        ms = anth_session_reap(s, ms);
+        if (ms > 0 && s->active != NULL) curl_multi_poll(s->multi, NULL, 0, ms, NULL);
     }
     lua_pushboolean(L, reached(t, until));
     return 1;

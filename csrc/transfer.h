@@ -64,7 +64,7 @@ enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
 
 /* Queued bytes above which libcurl is paused until Lua catches up, so a
  * stream of any length runs in constant memory. */
-#define ANTH_QUEUE_MAX ((size_t)4 * 1024 * 1024)
+#define ANTH_QUEUE_MAX ((size_t)16 * 1024)
 
 /* The head of one queued event; the event name and the data follow it. */
 typedef struct anth_event_head {

@@ -63,6 +63,7 @@ end
 
 --- Closes the client's connections; later calls raise.
 function Client:close()
+  if self.driver then self.driver:detach() end
   self.session:close()
 end
 Client.__close = Client.close
@@ -141,7 +142,7 @@ function Client:encode(value)
   return core.json_body(value, self.codec.marks)
 end
 
--- The outcome of a finished transfer: the decoded body and its response
+--- The outcome of a finished transfer: the decoded body and its response
 -- record, or nil and an error.
 function Client:outcome(t)
   local kind, message = t:error()
@@ -156,7 +157,9 @@ function Client:outcome(t)
   if status < 200 or status >= 300 then
     return nil, errors.from_response(status, headers, t:body(), value)
   end
-  if value == nil or type(value) ~= "table" then
+  -- A JSON array decodes to a table too: with items, or marked when empty.
+  if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
+    if type(value) == "table" then derr = "got an array" end
     local raw = t:body()
     return nil, errors.new({
       type = "api_response_error",
@@ -222,26 +225,41 @@ function Client:track(obj)
   self.pending[obj] = true
 end
 
+--- Forgets an async request or stream (it is done, or closed).
 function Client:untrack(obj)
   self.pending[obj] = nil
 end
 
+-- How much one dispatch does before it gives the host loop back: events per
+-- stream, and time in all.
+local DISPATCH_EVENTS, DISPATCH_SECONDS = 64, 0.001
+
 --- Moves every pending async request and stream on (their callbacks run
--- here), without driving the network. Returns how many are still pending.
+-- here), without driving the network, within a small budget so a host loop
+-- never stalls. Returns how many are still pending, and whether events are
+-- left queued (dispatch again soon).
 function Client:dispatch()
   local list = {}
   for obj in pairs(self.pending) do list[#list + 1] = obj end
-  local n = 0
+  local n, more = 0, false
+  local deadline = core.now() + DISPATCH_SECONDS
   for _, obj in ipairs(list) do
-    if obj:step() then self.pending[obj] = nil else n = n + 1 end
+    if core.now() > deadline then
+      n, more = n + 1, true -- its turn comes in the next dispatch
+    else
+      local done, left = obj:step(DISPATCH_EVENTS)
+      if done then self.pending[obj] = nil else n = n + 1 end
+      if left then more = true end
+    end
   end
-  return n
+  self.backlog = more
+  return n, more
 end
 
 --- Drives every transfer of the client, waiting at most `timeout_ms` for
 -- network activity, then dispatches. Returns how many are still pending.
 function Client:poll(timeout_ms)
-  if not self.driver then self.session:perform(timeout_ms or 0) end
+  if not self.driver then self.session:perform(self.backlog and 0 or timeout_ms or 0) end
   return self:dispatch()
 end
 

@@ -57,7 +57,11 @@ local function stream_request(client, where, params, opts)
   body.stream = true
   local req = post(client, "/v1/messages", body, o)
   req.accept = "text/event-stream"
-  req.idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout
+  -- A long answer may stream for more than ten minutes: unless a timeout is
+  -- given for this request, a stream has no total limit, and the client's
+  -- timeout bounds its silences instead (as the official SDKs bound each read).
+  req.timeout = o.timeout
+  req.idle_timeout = o.stream_idle_timeout or client.stream_idle_timeout or client.timeout
   return req, callbacks
 end
 

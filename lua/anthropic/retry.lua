@@ -18,6 +18,10 @@ function M.should_retry(err)
   local says = header_says(err.headers, "x-should-retry")
   if says == "true" then return true end
   if says == "false" then return false end
+  -- No new attempt can fix a URL libcurl refuses, nor undo a cancellation.
+  if err.reason == "invalid_url" or err.reason == "aborted" then return false end
+  -- A stream cut before its first event is as good as a dropped connection.
+  if err.type == "incomplete_stream" and err.events == 0 then return true end
   if err.type == "connection_error" or (err.type == "timeout_error" and (err.status or 0) == 0) then
     return true
   end

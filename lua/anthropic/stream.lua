@@ -41,7 +41,20 @@ function Stream:launch()
   self.transfer = self.client.session:request(spec)
 end
 
---- Until the answer's headers are in: retries failures (sleeping if `block`,
+---- After a failure that came before any event: plans the next attempt
+-- (true), or says there is none (false). Nothing has reached the user, so
+-- starting over loses nothing.
+function Stream:retry_later(err)
+  self.transfer:close()
+  self.attempt = self.attempt + 1
+  local delay = retry.after_failure(err, self.attempt, self.req.max_retries or self.client.max_retries)
+  if not delay then return false end
+  self.connecting = true
+  self.retry_at = core.now() + delay
+  return true
+end
+
+-- Until the answer's headers are in: retries failures (sleeping if `block`,
 -- else coming back later). Returns true once streaming, false on failure,
 -- nil when not known yet (only without `block`).
 function Stream:connect(block)
@@ -73,12 +86,7 @@ function Stream:connect(block)
       async.wait(self.client, t, "done")
     end
     local _, err = self.client:outcome(t)
-    t:close()
-    self.attempt = self.attempt + 1
-    local delay = retry.after_failure(err, self.attempt, self.req.max_retries or self.client.max_retries)
-    if delay then
-      self.retry_at = core.now() + delay
-    else
+    if not self:retry_later(err) then
       self.error, self.ended = err, true
       return false
     end
@@ -117,7 +125,7 @@ local function end_of_transfer(self)
   local why = kind and message or
     (partial and "the connection closed in the middle of an event" or "the connection closed before message_stop")
   return errors.new({
-    type = "incomplete_stream", reason = kind or "closed", status = self.response.status,
+    type = "incomplete_stream", reason = kind or "closed", status = self.response.status, events = count,
     message = ("%s (after %d events)"):format(why, count), request_id = self.response.request_id,
   })
 end
@@ -156,10 +164,9 @@ local function take(self, name, data, jerr)
   end
   if kind == "message_stop" then
     self.complete, self.ended = true, true
-    -- The end of the body usually came with the event: let it finish so the
-    -- connection can be reused, without waiting for it.
-    self.transfer:poll()
-    self.transfer:close()
+    -- The end of the body may still be on its way: a transfer left running
+    -- finishes with the session's next turn, and its connection is reused.
+    if self.transfer:done() then self.transfer:close() end
   end
   local cb = self.callbacks
   if cb then
@@ -173,27 +180,35 @@ end
 
 -- Nothing is queued: ends the stream if the transfer is over (true), else
 -- waits for the next event (false).
+-- The transfer is over and nothing is left queued: ends the stream (true),
+-- or plans another attempt when nothing had arrived yet (false).
+local function transfer_over(self)
+  if not self.complete then
+    local err = end_of_transfer(self)
+    if not self.acc.message and self:retry_later(err) then return false end
+    fail(self, err)
+  end
+  self.ended = true
+  return true
+end
+
 local function wait_or_end(self, t)
   if self.ended then return true end
-  if t:done() then
-    if not self.complete then fail(self, end_of_transfer(self)) end
-    self.ended = true
-    return true
-  end
+  if t:done() then return transfer_over(self) end
   async.wait(self.client, t, "event")
   return false
 end
 
 --- The next event, blocking until it comes; nil at the end (then see `s.error`).
 function Stream:next()
-  if self.connecting and not self:connect(true) then return nil end
-  local t = self.transfer
   while true do
+    if self.ended then return nil end
+    if self.connecting and not self:connect(true) then return nil end
+    local t = self.transfer
     local name, data, jerr = t:next_event()
     if name then
       local event = take(self, name, data, jerr)
       if event then return event end
-      if self.ended then return nil end
     elseif wait_or_end(self, t) then
       return nil
     end
@@ -223,9 +238,10 @@ end
 --- Iterates the text deltas only.
 function Stream:text()
   return function()
-    if self.connecting and not self:connect(true) then return nil end
-    local t = self.transfer
     while true do
+      if self.ended then return nil end
+      if self.connecting and not self:connect(true) then return nil end
+      local t = self.transfer
       local a, b, c = t:next_fast()
       if a == true then
         take_text(self, b, c)
@@ -251,31 +267,33 @@ function Stream:poll()
   return self:drain()
 end
 
---- The events already queued, without driving the network.
-function Stream:drain()
+--- The events already queued (at most `max`), without driving the network;
+-- a second result tells whether more are queued.
+function Stream:drain(max)
   local out = {}
   if self.ended then return out end
   if self.connecting and not self:connect(false) then return out end
   local t = self.transfer
+  local taken = 0
   while true do
+    if max and taken >= max then return out, true end
     local name, data, jerr = t:next_event()
     if not name then break end
+    taken = taken + 1
     local event = take(self, name, data, jerr)
     if event then out[#out + 1] = event end
     if self.ended then return out end
   end
-  if t:done() and not self.ended then
-    if not self.complete then fail(self, end_of_transfer(self)) end
-    self.ended = true
-  end
+  if t:done() and not self.ended then transfer_over(self) end
   return out
 end
 
---- Moves the stream on for `client:dispatch()`: runs its callbacks, and
--- `on_done(message, err)` once it ends. True once it has ended.
-function Stream:step()
-  self:drain()
-  if not self.ended then return false end
+--- Moves the stream on for `client:dispatch()`, taking at most `max`
+-- events: runs its callbacks, and `on_done(message, err)` once it ends.
+-- Returns whether it has ended, and whether events are still queued.
+function Stream:step(max)
+  local _, more = self:drain(max)
+  if not self.ended then return false, more end
   if not self.notified then
     self.notified = true
     local cb = self.callbacks

@@ -113,6 +113,25 @@ function M.attach(client, uv, opts)
     if dirty and self:sync() then self:after() end
   end)
   self.prepare:unref() -- never keeps the loop alive by itself
+  -- Events left queued by the dispatch budget are taken on the next loop
+  -- turn by an idle handle (a 0 ms timer re-armed from a timer would run
+  -- again in the same timers phase and starve the loop).
+  self.check = uv.new_check()
+  self.on_check = function()
+    self.checking = false
+    self.check:stop()
+    if self:closed() then return end
+    self:after()
+  end
+  self.idle = uv.new_idle()
+  self.on_idle = function()
+    if self:closed() then return end
+    if self.curl_due and self.curl_due <= self.uv.now() then
+      self.curl_due = nil
+      self:record(self:protect(self.session.timeout_action, self.session))
+    end
+    self:after()
+  end
   -- A loop with no active handle runs nothing, not even the prepare handle:
   -- so when an async request or stream starts, arm the handles at once.
   local track = client.track
@@ -237,6 +256,20 @@ function Driver:arm()
     if not due or limit < due then due = limit end
   end
   if due then due = floor(due + 0.5) end
+  -- Work due now (libcurl asks for 0 ms, e.g. after a pause, or events left
+  -- by the dispatch budget) goes to the idle handle: a timer armed for 0 ms
+  -- from a timer callback runs again in the same timers phase and starves
+  -- the loop.
+  local now_due = due and due <= now
+  if now_due then due = nil end
+  local idle = self.more or now_due
+  if idle and not self.idling then
+    self.idling = true
+    self.idle:start(self.on_idle)
+  elseif not idle and self.idling then
+    self.idling = false
+    self.idle:stop()
+  end
   if due == self.armed then return end
   self.timer:stop()
   self.armed = due
@@ -251,13 +284,14 @@ function Driver:dispatch()
     self.schedule(function()
       self.scheduled = false
       if self.detached then return end
-      self.pending = self:protect(self.client.dispatch, self.client) or self.pending
+      local n, more = self:protect(self.client.dispatch, self.client)
+      self.pending, self.more = n or self.pending, more
       self:arm()
     end)
     return
   end
-  local n = self:protect(self.client.dispatch, self.client)
-  if n then self.pending = n end
+  local n, more = self:protect(self.client.dispatch, self.client)
+  if n then self.pending, self.more = n, more end
 end
 
 --- After an action: changes, then dispatch, then the timer.
@@ -288,7 +322,12 @@ end
 function Driver:act(fd, readable, writable, failed)
   if self:closed() then return end
   self:record(self:protect(self.session.socket_action, self.session, fd, readable, writable, failed))
-  self:after()
+  -- Dispatch once per loop turn (in the check phase, after every ready
+  -- socket had its turn), not once per socket.
+  if not self.checking then
+    self.checking = true
+    self.check:start(self.on_check)
+  end
 end
 
 --- The uv timer fired: libcurl's timeout, idle deadlines, dispatch.
@@ -312,7 +351,7 @@ function Driver:detach()
     if not p:is_closing() then p:close() end
   end
   self.modes = {}
-  for _, h in ipairs({ self.timer, self.prepare }) do
+  for _, h in ipairs({ self.timer, self.prepare, self.idle, self.check }) do
     pcall(h.stop, h)
     if not h:is_closing() then h:close() end
   end
