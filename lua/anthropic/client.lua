@@ -11,6 +11,8 @@ local async = require("anthropic.async")
 
 local M = {}
 
+local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
+
 local Client = {}
 Client.__index = Client
 M.Client = Client
@@ -51,7 +53,7 @@ function M.new(opts)
     session = core.session(),
     pending = {},
   }, Client)
-  secrets[self] = { api_key = o.api_key, auth_token = o.auth_token }
+  secrets[self] = { api_key = o.api_key, auth_token = o.auth_token, headers = {} }
   self.messages = require("anthropic.messages").bind(self)
   require("anthropic.resources").attach(self)
   return self
@@ -82,15 +84,14 @@ local function credential_headers(self, headers)
   if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
 end
 
--- The header list for one attempt: defaults, then the client's, then the
--- request's; a value of false removes a header.
-local function header_list(self, req, attempt)
+local RETRY_COUNT = "x-stainless-retry-count"
+
+local function build_headers(self, req)
   local h = {
     ["anthropic-version"] = self.anthropic_version,
     ["content-type"] = req.body ~= nil and "application/json" or nil,
     ["accept"] = req.accept or "application/json",
     ["user-agent"] = M.user_agent,
-    ["x-stainless-retry-count"] = tostring(attempt),
   }
   for name, value in pairs(self.default_headers) do h[name] = value end
   if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
@@ -100,7 +101,28 @@ local function header_list(self, req, attempt)
   for name, value in pairs(h) do
     if value then list[#list + 1] = name .. ": " .. value end
   end
-  table.sort(list)
+  return list, h[RETRY_COUNT] == nil
+end
+
+-- The header list for one attempt: defaults, then the client's, then the
+-- request's (a value of false removes a header), then the retry count. The
+-- lists of requests without headers or betas of their own are built once per
+-- client (kept with its secrets, since they hold the credential).
+local function header_list(self, req, attempt)
+  local list, count
+  if req.headers or req.betas then
+    list, count = build_headers(self, req)
+  else
+    local cache = secrets[self].headers
+    local key = (req.accept or "") .. (req.body ~= nil and "+" or "-")
+    local entry = cache[key]
+    if not entry then
+      entry = { build_headers(self, req) }
+      cache[key] = entry
+    end
+    list, count = { unpack(entry[1]) }, entry[2]
+  end
+  if count then list[#list + 1] = RETRY_COUNT .. ": " .. attempt end
   return list
 end
 
