@@ -1,38 +1,122 @@
 /* core.json_body(value [, marks]): a request body encoded once, in C memory,
- * handed to libcurl without a copy and shared by every retry of a request. */
+ * handed to libcurl without a copy and shared by every retry of a request.
+ * Large strings (an image's base64) are spliced in, not copied: the body
+ * points at the Lua string, which its user value keeps alive. */
+#include <stdlib.h>
 #include "transfer.h"
 
 static int body_gc(lua_State *L) {
     anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
     anth_buf_free(&b->buf);
+    free(b->splices);
+    b->splices = NULL;
+    b->nsplices = b->capsplices = 0;
     return 0;
+}
+
+size_t anth_body_read(const anth_body *b, size_t pos, char *dst, size_t max) {
+    size_t done = 0, start = 0, from = 0, i;
+    /* Walk the pieces in order: buf[from, at), splice, ..., buf[from, len). */
+    for (i = 0; i <= b->nsplices && done < max; i++) {
+        size_t upto = i < b->nsplices ? b->splices[i].at : b->buf.len;
+        const char *pieces[2];
+        size_t lens[2];
+        int k;
+        pieces[0] = b->buf.data + from;
+        lens[0] = upto - from;
+        pieces[1] = i < b->nsplices ? b->splices[i].p : NULL;
+        lens[1] = i < b->nsplices ? b->splices[i].n : 0;
+        for (k = 0; k < 2 && done < max; k++) {
+            size_t end = start + lens[k];
+            if (pos + done < end) {
+                size_t off = pos + done - start, n = lens[k] - off;
+                if (n > max - done) n = max - done;
+                memcpy(dst + done, pieces[k] + off, n);
+                done += n;
+            }
+            start = end;
+        }
+        from = upto;
+    }
+    return done;
 }
 
 static int body_len(lua_State *L) {
     anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
-    lua_pushinteger(L, (lua_Integer)b->buf.len);
+    lua_pushinteger(L, (lua_Integer)b->total);
     return 1;
 }
 
 static int body_string(lua_State *L) {
     anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
-    lua_pushlstring(L, b->buf.data ? b->buf.data : "", b->buf.len);
+    luaL_Buffer lb;
+    size_t pos = 0;
+    luaL_buffinit(L, &lb);
+    while (pos < b->total) {
+        size_t n = anth_body_read(b, pos, luaL_prepbuffer(&lb), LUAL_BUFFERSIZE);
+        luaL_addsize(&lb, n);
+        pos += n;
+    }
+    luaL_pushresult(&lb);
     return 1;
+}
+
+static int body_splices(lua_State *L) {
+    anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
+    lua_pushinteger(L, (lua_Integer)b->nsplices);
+    return 1;
+}
+
+typedef struct splicing {
+    anth_body *body;
+    int keep; /* stack index of the table that keeps the spliced strings */
+} splicing;
+
+/* The encoder found a large plain string: remember where it goes and keep it. */
+static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const char *s, size_t n) {
+    splicing *sp = ud;
+    anth_body *b = sp->body;
+    if (b->nsplices == b->capsplices) {
+        size_t cap = b->capsplices ? b->capsplices * 2 : 4;
+        anth_splice *p = realloc(b->splices, cap * sizeof *p);
+        if (p == NULL) luaL_error(L, "anthropic: out of memory");
+        b->splices = p;
+        b->capsplices = cap;
+    }
+    b->splices[b->nsplices].at = out->len;
+    b->splices[b->nsplices].p = s;
+    b->splices[b->nsplices].n = n;
+    b->nsplices++;
+    lua_pushvalue(L, value_idx);
+    lua_rawseti(L, sp->keep, (int)b->nsplices);
 }
 
 static int json_body(lua_State *L) {
     anth_body *b;
+    splicing sp;
     int marks = lua_istable(L, 2) ? 2 : 0;
     luaL_checkany(L, 1);
-    b = anth_newuserdata(L, sizeof *b);
+    lua_settop(L, 2);
+    b = anth_newuserdata(L, sizeof *b); /* index 3 */
+    memset(b, 0, sizeof *b);
     anth_buf_init(&b->buf);
     anth_setmetatable(L, ANTH_BODY_MT); /* set first: __gc frees a half-written body */
-    anth_json_encode(L, 1, &b->buf, marks);
+    lua_newtable(L);                    /* index 4: the spliced strings */
+    sp.body = b;
+    sp.keep = 4;
+    anth_json_encode_spliced(L, 1, &b->buf, marks, splice, &sp);
+    b->total = b->buf.len;
+    {
+        size_t i;
+        for (i = 0; i < b->nsplices; i++) b->total += b->splices[i].n;
+    }
+    anth_setuservalue(L, 3);
     return 1;
 }
 
 void anth_open_body(lua_State *L) {
-    static const luaL_Reg methods[] = {{"len", body_len}, {"string", body_string}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"len", body_len}, {"string", body_string},
+                                       {"splices", body_splices}, {NULL, NULL}};
     if (luaL_newmetatable(L, ANTH_BODY_MT)) {
         lua_newtable(L);
         anth_setfuncs(L, methods, 0);

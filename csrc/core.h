@@ -27,6 +27,16 @@ ANTH_EXPORT int luaopen_anthropic_core(lua_State *L);
  * out may then hold a partial document, and its owner frees it. */
 void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks);
 
+/* The same, except that a string of at least ANTH_SPLICE_MIN bytes that needs
+ * no escaping is not copied: splice(ud, L, value_idx, out, s, n) is called
+ * instead, with the opening quote already written and the closing one to
+ * come; it records that the string's bytes go at out->len. */
+#define ANTH_SPLICE_MIN ((size_t)256 * 1024)
+typedef void (*anth_splice_fn)(void *ud, lua_State *L, int value_idx, anth_buf *out,
+                               const char *s, size_t n);
+void anth_json_encode_spliced(lua_State *L, int idx, anth_buf *out, int marks,
+                              anth_splice_fn splice, void *ud);
+
 /* json_decode.c: pushes the Lua value of the JSON text and returns 1, or pushes
  * an error message ("... at byte N") and returns 0. Never raises for bad input. */
 int anth_json_decode(lua_State *L, const char *s, size_t len);

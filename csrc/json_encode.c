@@ -136,6 +136,8 @@ typedef struct enc_state {
     int amt;   /* stack index of the ANTH_ARRAY_MT metatable */
     int omt;   /* stack index of the ANTH_OBJECT_MT metatable */
     int depth;
+    anth_splice_fn splice; /* large plain strings are borrowed, not copied */
+    void *splice_ud;
 } enc_state;
 
 static int is_ident(const char *s, size_t n) {
@@ -557,6 +559,30 @@ static inline uint64_t special8(uint64_t v) {
     return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | v) & HIGHS;
 }
 
+/* Whether a string can be written as it is: valid UTF-8 without a byte that
+ * JSON escapes. */
+static int is_plain(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (special8(v)) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (str_class[s[i]] == 0) { i++; continue; }
+        if (str_class[s[i]] != 2) return 0;
+        {
+            size_t l = utf8_len(s + i, n - i);
+            if (l == 0) return 0;
+            i += l;
+        }
+    }
+    return 1;
+}
+
 static void put_string(enc_state *e, const char *str, size_t n, const enc_frame *f, int is_key) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
@@ -811,6 +837,12 @@ static void enc_value(enc_state *e, int idx, int ctx, const enc_frame *f) {
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
+        if (e->splice != NULL && n >= ANTH_SPLICE_MIN && is_plain(s, n)) {
+            putch(e, '"');
+            e->splice(e->splice_ud, L, idx, e->out, s, n);
+            putch(e, '"');
+            return;
+        }
         put_string(e, s, n, f, 0);
         return;
     }
@@ -878,6 +910,11 @@ static void enc_value(enc_state *e, int idx, int ctx, const enc_frame *f) {
 }
 
 void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks) {
+    anth_json_encode_spliced(L, idx, out, marks, NULL, NULL);
+}
+
+void anth_json_encode_spliced(lua_State *L, int idx, anth_buf *out, int marks,
+                              anth_splice_fn splice, void *ud) {
     enc_state e;
     idx = anth_absindex(L, idx);
     if (marks != 0) marks = anth_absindex(L, marks);
@@ -886,6 +923,8 @@ void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks) {
     e.out = out;
     e.marks = marks;
     e.depth = 0;
+    e.splice = splice;
+    e.splice_ud = ud;
     luaL_getmetatable(L, ANTH_ARRAY_MT);
     e.amt = lua_gettop(L);
     luaL_getmetatable(L, ANTH_OBJECT_MT);

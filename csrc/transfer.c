@@ -162,6 +162,22 @@ static void set_headers(lua_State *L, anth_transfer *t, int spec) {
     lua_pop(L, 1);
 }
 
+static size_t on_read(char *dst, size_t size, size_t n, void *ud) {
+    anth_transfer *t = ud;
+    size_t got = anth_body_read(t->rbody, t->rpos, dst, size * n);
+    t->rpos += got;
+    return got;
+}
+
+/* libcurl rewinds to send the body again (a reused connection that was
+ * closed under it): only absolute positions are needed. */
+static int on_seek(void *ud, curl_off_t offset, int origin) {
+    anth_transfer *t = ud;
+    if (origin != SEEK_SET || offset < 0 || (size_t)offset > t->rbody->total) return CURL_SEEKFUNC_CANTSEEK;
+    t->rpos = (size_t)offset;
+    return CURL_SEEKFUNC_OK;
+}
+
 /* Body: a string or an anthropic.body. Remembered in the transfer's user
  * value, which keeps it alive for libcurl (no copy). */
 static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
@@ -173,6 +189,19 @@ static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
     } else if (!lua_isnil(L, -1)) {
         anth_body *b = anth_testudata(L, -1, ANTH_BODY_MT);
         if (b == NULL) luaL_error(L, "anthropic: request body must be a string or an encoded body");
+        if (b->nsplices > 0) {
+            /* libcurl reads it piece by piece: nothing is copied whole */
+            lua_setfield(L, uv, "body");
+            t->rbody = b;
+            t->rpos = 0;
+            curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
+            curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->total);
+            curl_easy_setopt(t->easy, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(t->easy, CURLOPT_READDATA, t);
+            curl_easy_setopt(t->easy, CURLOPT_SEEKFUNCTION, on_seek);
+            curl_easy_setopt(t->easy, CURLOPT_SEEKDATA, t);
+            return;
+        }
         p = b->buf.data ? b->buf.data : "";
         len = b->buf.len;
     }

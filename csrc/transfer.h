@@ -13,6 +13,7 @@
 #define ANTH_BODY_MT "anthropic.body"
 
 typedef struct anth_transfer anth_transfer;
+typedef struct anth_body anth_body;
 
 typedef struct anth_session {
     CURLM *multi;
@@ -47,16 +48,33 @@ struct anth_transfer {
     anth_buf partial;    /* ANTH_SINK_LINES: the unfinished last line */
     FILE *out;           /* ANTH_SINK_FILE */
     curl_mime *mime;     /* a multipart body */
+    const anth_body *rbody; /* a body with splices, read by libcurl piece by piece */
+    size_t rpos;
     anth_buf events;     /* queued events, each an anth_event_head then its bytes */
     size_t events_pos;   /* read offset into events */
     size_t nevents;      /* events received so far */
     char errbuf[CURL_ERROR_SIZE];
 };
 
-/* A request body encoded once and shared by every attempt of a request. */
-typedef struct anth_body {
+/* A request body encoded once and shared by every attempt of a request.
+ * Large strings are not copied into buf: each splice says that the bytes of
+ * a Lua string (kept alive by the body's user value) go at offset `at` of
+ * buf, so the body is buf with those pieces inserted. */
+typedef struct anth_splice {
+    size_t at;
+    const char *p;
+    size_t n;
+} anth_splice;
+
+struct anth_body {
     anth_buf buf;
-} anth_body;
+    anth_splice *splices;
+    size_t nsplices, capsplices;
+    size_t total; /* buf.len plus every splice */
+};
+
+/* Copies up to max bytes of the body from position pos; returns how many. */
+size_t anth_body_read(const anth_body *b, size_t pos, char *dst, size_t max);
 
 /* spec.stream = true: events; spec.lines = true: one JSON value per line
  * (JSONL); spec.output = path: the body is written to a file. */

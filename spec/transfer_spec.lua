@@ -80,6 +80,24 @@ describe("anthropic.core transfers", function()
     assert.has_error(function() get({ output = "/nonexistent-dir/x" }) end)
   end)
 
+  it("sends large strings spliced into the body, not copied, on every attempt", function()
+    local anthropic = require("anthropic")
+    local big = ("QUJD"):rep(300000) -- 1.2 MB, like an image's base64
+    local params = { model = "m", max_tokens = 1, messages = { { role = "user", content = {
+      { type = "image", source = { type = "base64", media_type = "image/png", data = big } },
+      { type = "text", text = "and " .. big .. " again" } } } } }
+    local body = core.json_body(params)
+    assert.equal(2, body:splices())
+    assert.equal(core.encode(params), body:string())
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 1 })
+    server:script({ status = 529, headers = { ["retry-after-ms"] = "10" },
+                    json = { type = "error", error = { type = "overloaded_error", message = "busy" } } })
+    assert(client.messages.create(params))
+    local reqs = server:requests()
+    assert.equal(2, #reqs)
+    for _, r in ipairs(reqs) do assert.equal(body:string(), r.body) end
+  end)
+
   it("sends multipart bodies, streaming a file part from disk", function()
     local path = os.tmpname()
     local f = assert(io.open(path, "wb"))
