@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "transfer.h"
 
 typedef struct {
@@ -92,6 +93,15 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *soc
         return -1;
     }
     return 0;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION of every transfer: libcurl may close a socket
+ * before it reports it removed (a connect refused at once); the host must
+ * stop watching it before its number is gone, or reused. */
+int anth_close_socket(void *ud, curl_socket_t fd) {
+    anth_session *s = ud;
+    if (s != NULL && s->driver != NULL) on_socket(NULL, fd, CURL_POLL_REMOVE, s->driver, NULL);
+    return close(fd);
 }
 
 /* CURLMOPT_TIMERFUNCTION: records only. */

@@ -299,6 +299,8 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_close_socket);
+    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
     set_network(L, t, spec);
     set_method(L, t, spec);

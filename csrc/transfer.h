@@ -110,6 +110,7 @@ int anth_session_reap(anth_session *s, int timeout_ms);
 /* socket_driver.c: host-loop driving through libcurl's socket API. */
 void anth_open_socket_methods(lua_State *L, int methods);
 void anth_socket_driver_free(anth_session *s);
+int anth_close_socket(void *session, curl_socket_t fd);
 /* anth_session_drive of a watched session: poll(2) + curl_multi_socket_action. */
 int anth_socket_drive(anth_session *s, int timeout_ms);
 void anth_transfer_detach(anth_transfer *t);
