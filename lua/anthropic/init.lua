@@ -22,6 +22,7 @@ local M = {
   image = content.image,
   document = content.document,
   conversation = require("anthropic.conversation"),
+  tool = require("anthropic.tools").tool,
   errors = errors,
   is_error = errors.is_error,
   --- anthropic.async(fn, ...) starts a task (see anthropic.async);

@@ -41,7 +41,7 @@ function Stream:launch()
   self.transfer = self.client.session:request(spec)
 end
 
----- After a failure that came before any event: plans the next attempt
+--- After a failure that came before any event: plans the next attempt
 -- (true), or says there is none (false). Nothing has reached the user, so
 -- starting over loses nothing.
 function Stream:retry_later(err)
@@ -54,7 +54,7 @@ function Stream:retry_later(err)
   return true
 end
 
--- Until the answer's headers are in: retries failures (sleeping if `block`,
+--- Until the answer's headers are in: retries failures (sleeping if `block`,
 -- else coming back later). Returns true once streaming, false on failure,
 -- nil when not known yet (only without `block`).
 function Stream:connect(block)
