@@ -38,10 +38,9 @@ local function add_part(self, index, field, piece)
   return true
 end
 
---- Appends a text delta to block `index` (1-based); false when there is no such block.
-function Acc:add_text(index, text)
-  return add_part(self, index, "text", text)
-end
+--- Appends a piece of `field` ("text" or "thinking") to block `index`
+-- (1-based): `acc:add_part(index, "text", delta)`; false when there is no such block.
+Acc.add_part = add_part
 
 -- Writes the joined pieces of one block back into it.
 local function settle_block(self, index)

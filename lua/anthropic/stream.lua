@@ -151,7 +151,7 @@ local function take(self, name, data, jerr)
   local text_delta = kind == "content_block_delta" and data.delta
   if text_delta and text_delta.type == "text_delta" then
     -- The hot path: most events are text deltas.
-    self.acc:add_text((data.index or 0) + 1, text_delta.text)
+    self.acc:add_part((data.index or 0) + 1, "text", text_delta.text)
   elseif kind == "ping" then
     return nil
   elseif kind == "error" then
@@ -217,14 +217,14 @@ end
 
 --- Iterates every event as a Lua table (`ping` is skipped; unknown events pass).
 function Stream:events()
-  return function() return self:next() end
+  return self.next, self -- the for loop calls s:next() itself: no closure in between
 end
 
 -- A text delta that came by the core's fast path (no tables): accumulated,
 -- with the callbacks an event would get.
 local function take_text(self, index, text)
   local acc = self.acc
-  acc:add_text(index + 1, text)
+  acc:add_part(index + 1, "text", text)
   local cb = self.callbacks
   if cb then
     if cb.on_event then
