@@ -420,10 +420,10 @@ static void push_trimmed(lua_State *L, const char *p, const char *e) {
     lua_pushlstring(L, p, (size_t)(e - p));
 }
 
-/* t:headers() -> table of lower-cased names; repeated headers joined by ", " */
-static int transfer_headers(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    const char *p = t->head.data, *end = p + t->head.len;
+/* Pushes the table of a raw header block: lower-cased names; repeated
+ * headers joined by ", ". */
+static void push_header_table(lua_State *L, const char *p, size_t len) {
+    const char *end = p + len;
     lua_newtable(L);
     while (p != NULL && p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -451,7 +451,46 @@ static int transfer_headers(lua_State *L) {
         }
         p = eol + 1;
     }
+}
+
+/* t:headers() -> the table of the response's headers */
+static int transfer_headers(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    push_header_table(L, t->head.data, t->head.len);
     return 1;
+}
+
+/* core.parse_headers(block) -> the table of a raw header block (t:head()) */
+static int parse_headers(lua_State *L) {
+    size_t len;
+    const char *p = luaL_checklstring(L, 1, &len);
+    push_header_table(L, p, len);
+    return 1;
+}
+
+/* t:head() -> the raw header block; t:header(name) -> one header's value
+ * (the first), name in lower case; both without building a table. */
+static int transfer_head(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    lua_pushlstring(L, t->head.data ? t->head.data : "", t->head.len);
+    return 1;
+}
+
+static int transfer_header(lua_State *L) {
+    anth_transfer *t = check_transfer(L, 1);
+    size_t n;
+    const char *name = luaL_checklstring(L, 2, &n);
+    const char *p = t->head.data, *end = p + t->head.len;
+    while (p != NULL && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL) eol = end;
+        if ((size_t)(eol - p) > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
+            push_trimmed(L, p + n + 1, eol);
+            return 1;
+        }
+        p = eol + 1;
+    }
+    return 0;
 }
 
 static int transfer_body(lua_State *L) {
@@ -513,6 +552,7 @@ void anth_open_transfer_methods(lua_State *L) {
         {"headers", transfer_headers}, {"body", transfer_body},
         {"json", transfer_json},       {"info", transfer_info},
         {"close", transfer_close},     {"done", transfer_done},
+        {"head", transfer_head},       {"header", transfer_header},
         {NULL, NULL}};
     if (luaL_newmetatable(L, ANTH_TRANSFER_MT)) {
         lua_newtable(L);
@@ -529,4 +569,6 @@ void anth_open_transfer_methods(lua_State *L) {
         lua_setfield(L, -2, "__tostring");
     }
     lua_pop(L, 1);
+    lua_pushcfunction(L, parse_headers);
+    lua_setfield(L, -2, "parse_headers");
 }

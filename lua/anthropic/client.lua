@@ -169,7 +169,7 @@ end
 function Client:outcome(t)
   local kind, message = t:error()
   if kind then return nil, errors.from_transport(kind, message) end
-  local status, headers = t:status(), t:headers()
+  local status = t:status()
   local value, derr
   if self.codec.name == "builtin" then
     value, derr = t:json()
@@ -177,12 +177,12 @@ function Client:outcome(t)
     value, derr = self.codec.decode(t:body())
   end
   if status < 200 or status >= 300 then
-    return nil, errors.from_response(status, headers, t:body(), value)
+    return nil, errors.from_response(status, t:headers(), t:body(), value)
   end
   -- A JSON array decodes to a table too: with items, or marked when empty.
   if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
     if type(value) == "table" then derr = "got an array" end
-    local raw = t:body()
+    local raw, headers = t:body(), t:headers()
     return nil, errors.new({
       type = "api_response_error",
       status = status,
@@ -193,7 +193,7 @@ function Client:outcome(t)
       body = raw,
     })
   end
-  return value, { status = status, headers = headers, request_id = headers["request-id"] }
+  return value, M.record(status, t)
 end
 
 --- Runs a request to its end with retries: returns the decoded body, or nil
@@ -283,6 +283,22 @@ end
 function Client:poll(timeout_ms)
   if not self.driver then self.session:perform(self.backlog and 0 or timeout_ms or 0) end
   return self:dispatch()
+end
+
+-- Response records parse their headers only when asked for them.
+local Record = {
+  __index = function(r, k)
+    if k ~= "headers" then return nil end
+    local headers = core.parse_headers(r.head)
+    rawset(r, "headers", headers)
+    return headers
+  end,
+}
+
+--- The response record of a finished transfer: `status`, `request_id`,
+-- `headers` (parsed on first use).
+function M.record(status, t)
+  return setmetatable({ status = status, request_id = t:header("request-id"), head = t:head() }, Record)
 end
 
 --- The response record of a value returned by an API call:

@@ -75,10 +75,9 @@ function Stream:connect(block)
     end
     local status = t:status()
     if status >= 200 and status < 300 and not (t:error() and t:stream_info() == 0) then
-      local headers = t:headers()
       self.connecting = false
-      self.response = { status = status, headers = headers, request_id = headers["request-id"],
-                        attempts = self.attempt + 1 }
+      self.response = require("anthropic.client").record(status, t)
+      self.response.attempts = self.attempt + 1
       return true
     end
     if not t:done() then
