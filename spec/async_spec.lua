@@ -2,20 +2,14 @@
 -- client:poll, stream_async with callbacks, and coroutines.
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
-local fake = require("support.fake")
+local harness = require("support.harness")
 local streams = require("support.streams")
 
 local PARAMS = { model = "m", max_tokens = 5, messages = { { role = "user", content = "hi" } } }
 
 describe("non-blocking requests", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = "sk-test" }, function(s, c) server, client = s, c end)
 
   it("create_async returns at once; poll never blocks; wait returns the message", function()
     server:script({ delay_ms = 300, json = { type = "message", content = { { type = "text", text = "late" } } } })

@@ -3,18 +3,13 @@
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 local fake = require("support.fake")
+local harness = require("support.harness")
 
 local KEY = "sk-ant-test-batches"
 
 describe("client.messages.batches", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = KEY, base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = KEY }, function(s, c) server, client = s, c end)
 
   local function batch(id, status, results_url)
     return {

@@ -2,7 +2,7 @@
 -- save and load; prefill joining; synthetic turns.
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
-local fake = require("support.fake")
+local harness = require("support.harness")
 
 local function reply(text, extra)
   local m = { id = "msg_1", type = "message", role = "assistant", model = "m",
@@ -14,13 +14,7 @@ end
 
 describe("anthropic.conversation", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = "sk-test" }, function(s, c) server, client = s, c end)
 
   local function sent()
     return core.decode(server:last_request().body)

@@ -2,6 +2,7 @@
 -- are not JSON, no answer at all; the key never shows.
 local anthropic = require("anthropic")
 local fake = require("support.fake")
+local harness = require("support.harness")
 
 local KEY = "sk-ant-secret-KEY-0000"
 
@@ -11,13 +12,7 @@ end
 
 describe("errors", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = KEY, base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = KEY }, function(s, c) server, client = s, c end)
 
   local function call(c)
     local params = { model = "m", max_tokens = 5, messages = { { role = "user", content = "hi" } } }

@@ -3,7 +3,7 @@
 -- crash, a hang or header injection; NUL is sent escaped. Errors raised in
 -- user callbacks surface from the call and leave the client usable.
 local anthropic = require("anthropic")
-local fake = require("support.fake")
+local harness = require("support.harness")
 local streams = require("support.streams")
 
 local KEY = "sk-ant-hostile-0000"
@@ -15,13 +15,7 @@ end
 
 describe("hostile input", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = KEY, base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = KEY }, function(s, c) server, client = s, c end)
 
   local function still_works(c)
     server:reset()
@@ -48,7 +42,7 @@ describe("hostile input", function()
   end
 
   it("params that are not tables", function()
-    for _, p in ipairs({ "x", 42, true, print, coroutine.create(print) }) do
+    for _, p in ipairs({ "x", 42, true, print, coroutine.create(function() end) }) do
       refused(create(p), "params must be a table")
     end
     refused(function() return client.messages.create() end, "params must be a table")
@@ -61,7 +55,7 @@ describe("hostile input", function()
 
   it("functions, userdata and threads inside params, naming the path", function()
     refused(create(params(print)), "messages[1].content", "function")
-    refused(create(params({ { type = "text", text = coroutine.create(print) } })),
+    refused(create(params({ { type = "text", text = coroutine.create(function() end) } })),
             "messages[1].content[1].text", "thread")
     refused(create(params({ { type = "text", text = io.stdout } })), "messages[1].content[1].text", "userdata")
     refused(create({ model = "m", max_tokens = 5, messages = {}, metadata = { user_id = client.session } }),

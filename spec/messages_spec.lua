@@ -3,19 +3,14 @@
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 local fake = require("support.fake")
+local harness = require("support.harness")
 local guide = require("support.guide")
 
 local KEY = "sk-ant-test-0123456789"
 
 describe("messages.create", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = KEY, base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = KEY }, function(s, c) server, client = s, c end)
 
   local function sent_json()
     return core.decode(server:last_request().body)

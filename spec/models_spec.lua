@@ -2,6 +2,7 @@
 -- requests, both call styles, pages forwards and backwards, errors.
 local anthropic = require("anthropic")
 local fake = require("support.fake")
+local harness = require("support.harness")
 
 local KEY = "sk-ant-test-models"
 
@@ -18,13 +19,7 @@ end
 
 describe("client.models", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = KEY, base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = KEY }, function(s, c) server, client = s, c end)
 
   it("retrieves a model with GET /v1/models/{id}, the id URL-encoded", function()
     server:script({ match = { method = "GET", path = "/v1/models/claude-sonnet-4-5" },

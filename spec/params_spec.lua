@@ -1,17 +1,10 @@
 -- Bad params raise a Lua error naming the path of the bad value, and nothing
 -- is sent.
-local anthropic = require("anthropic")
-local fake = require("support.fake")
+local harness = require("support.harness")
 
 describe("bad params", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = "sk-test" }, function(s, c) server, client = s, c end)
 
   local function raises(params, ...)
     local ok, err = pcall(client.messages.create, params)

@@ -3,7 +3,7 @@
 -- truncation; idle timeout; close; poll; callbacks.
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
-local fake = require("support.fake")
+local harness = require("support.harness")
 local streams = require("support.streams")
 
 local PARAMS = { model = "claude-sonnet-4-5", max_tokens = 1024,
@@ -11,13 +11,7 @@ local PARAMS = { model = "claude-sonnet-4-5", max_tokens = 1024,
 
 describe("messages.stream", function()
   local server, client
-
-  setup(function()
-    server = fake.start()
-    client = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
-  end)
-  teardown(function() server:stop() end)
-  before_each(function() server:reset() end)
+  harness.fake_api({ api_key = "sk-test" }, function(s, c) server, client = s, c end)
 
   local function serve(raw, extra)
     local r = { status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = raw }
