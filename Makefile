@@ -25,7 +25,7 @@ DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit 
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind fuzz bench embed-test test-hosts docs
+.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
 
 # anthropic/core.so, rebuilt when LUA changes (the stamp names the Lua).
 all: anthropic/.built-for-$(LUA)
@@ -71,7 +71,7 @@ lint:
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
 	LUA_CPATH="build/$*/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
-	  ANTHROPIC_TEST_LUA=$* $* /usr/bin/busted $(BUSTED_ARGS) spec
+	  ANTHROPIC_TEST_LUA=$* $* /usr/bin/busted --helper=spec/support/secret_guard.lua $(BUSTED_ARGS) spec
 
 test: deps
 	$(MAKE) lint
@@ -91,11 +91,17 @@ demo: all
 clean:
 	rm -rf anthropic build
 
-# Sanitizers, valgrind and fuzzing (scripts in .ci/).
-asan:
+# Sanitizers, valgrind, GC stress and fuzzing (scripts in .ci/).
+check-asan:
 	sh .ci/asan.sh
-valgrind:
+check-valgrind:
 	sh .ci/valgrind.sh
+check-gc: build/lua5.4/anthropic/core.so build/luajit/anthropic/core.so
+	$(MAKE) --no-print-directory check-lua5.4 BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
+	ANTHROPIC_GC=generational $(MAKE) --no-print-directory check-lua5.4 BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
+	$(MAKE) --no-print-directory check-luajit BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
+asan: check-asan
+valgrind: check-valgrind
 fuzz:
 	sh .ci/fuzz.sh
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the libFuzzer targets (fuzz/fuzz_json_decode.c, fuzz/fuzz_sse.c) with
-# clang, ASan and UBSan, and runs each for FUZZ_SECONDS (default 60). Corpora
-# are kept under build/fuzz-corpus/<target>; a crash leaves its input in
-# build/fuzz-artifacts/ and fails the run.
+# clang, ASan and UBSan, and runs each for FUZZ_SECONDS (default 60). The
+# minimized corpus kept in the repo (fuzz/corpus/<target>) seeds each run; new
+# inputs go to build/fuzz-corpus/<target> (refresh the repo's with libFuzzer's
+# -merge=1); a crash leaves its input in build/fuzz-artifacts/ and fails the run.
 set -e
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
@@ -28,7 +29,8 @@ for target in json_decode sse; do
   corpus=build/fuzz-corpus/$( [ $target = json_decode ] && echo json || echo sse )
   start=$(date +%s)
   ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" build/fuzz_$target -max_total_time="$SECONDS_EACH" -max_len=4096 \
-    -artifact_prefix=build/fuzz-artifacts/$target- -print_final_stats=1 "$corpus" > build/fuzz-$target.log 2>&1 || status=1
+    -artifact_prefix=build/fuzz-artifacts/$target- -print_final_stats=1 "$corpus" "fuzz/corpus/$(basename "$corpus")" \
+    > build/fuzz-$target.log 2>&1 || status=1
   echo "fuzz.sh: $target: $(grep -E '^stat::number_of_executed_units' build/fuzz-$target.log | awk '{print $2}') runs in $(( $(date +%s) - start )) s, $( [ $status = 0 ] && echo ok || echo FAILED: see build/fuzz-$target.log)"
 done
 exit $status

@@ -1,6 +1,7 @@
 -- core.base64_* / core.sniff (csrc/base64*.c) and anthropic.content
 -- (anthropic.image / anthropic.document).
 local core = require("anthropic.core")
+local limit = require("support.timing")
 local content = require("anthropic.content")
 
 local floor = math.floor
@@ -328,7 +329,7 @@ describe("core base64", function()
       assert.equal(ref_encode(bytes:sub(1, 3000)), b64:sub(1, 4000))
       assert.equal(core.base64_encode(bytes), b64)
       local slowed = (os.getenv("LD_PRELOAD") or ""):find("valgrind", 1, true)
-      if not slowed then assert.is_true(best < 0.2, string.format("took %.3f s", best)) end
+      if not slowed then assert.is_true(best < limit(0.2), string.format("took %.3f s", best)) end
       -- the image helper takes the same path
       local t0 = clock()
       local block = content.image.file(path)

@@ -2,6 +2,7 @@
 -- message they accumulate to; errors before and after the first event;
 -- truncation; idle timeout; close; poll; callbacks.
 local anthropic = require("anthropic")
+local limit = require("support.timing")
 local core = require("anthropic.core")
 local harness = require("support.harness")
 local streams = require("support.streams")
@@ -150,7 +151,7 @@ describe("messages.stream", function()
     local t0 = core.now()
     local _, err = s:final_message()
     assert.equal("timeout_error", err.type)
-    assert.truthy(core.now() - t0 < 2)
+    assert.truthy(core.now() - t0 < limit(2))
   end)
 
   it("closes at once, idempotently, and a closed stream ends", function()
@@ -196,7 +197,7 @@ describe("messages.stream", function()
       rounds = rounds + 1
       local t0 = core.now()
       got = got + #s:poll()
-      assert.truthy(core.now() - t0 < 0.05)
+      assert.truthy(core.now() - t0 < limit(0.05))
       core.sleep(0.005)
     end
     assert.equal(8, got)

@@ -3,6 +3,7 @@
 -- stream is delivered; concurrent requests overlap; idle timeouts still fire;
 -- errors in callbacks are reported without stopping the driver.
 local anthropic = require("anthropic")
+local limit = require("support.timing")
 local core = require("anthropic.core")
 local fake = require("support.fake")
 local streams = require("support.streams")
@@ -133,7 +134,7 @@ describe("anthropic.uv", function()
     assert.equal("Hello, wörld ✓!", table.concat(text))
     assert.equal("end_turn", done.msg.stop_reason)
     assert.truthy(tk.ticks >= math.floor(took / 5) / 2, "the timer did not keep ticking")
-    assert.truthy(tk.max_gap < 20, ("max gap %.2f ms"):format(tk.max_gap))
+    assert.truthy(tk.max_gap < limit(20), ("max gap %.2f ms"):format(tk.max_gap))
     assert.same({}, errors_seen)
   end)
 
@@ -260,7 +261,7 @@ describe("anthropic.uv", function()
     local t0 = uv.hrtime()
     uv.run() -- returns when no handle is left active
     assert.is_true(req.done)
-    assert.truthy(ms_since(t0) < 2000)
+    assert.truthy(ms_since(t0) < limit(2000))
     assert.equal(driver, client.driver)
     driver:detach()
     assert.is_nil(client.driver)
@@ -330,6 +331,6 @@ describe("anthropic.uv", function()
     print(("\n  nvim: %d bytes of text in %d deltas (%d of SSE) in %s ms, %s ticks, max tick gap %s ms"):format(
       tonumber(len), N, #raw, took, ticks, gap))
     assert.equal(expected, tonumber(len))
-    assert.truthy(tonumber(gap) < 20, "max gap " .. gap .. " ms")
+    assert.truthy(tonumber(gap) < limit(20), "max gap " .. gap .. " ms")
   end)
 end)

@@ -8,6 +8,7 @@ local errors = require("anthropic.errors")
 local retry = require("anthropic.retry")
 local options = require("anthropic.options")
 local async = require("anthropic.async")
+local log = require("anthropic.log")
 
 local M = {}
 
@@ -49,6 +50,7 @@ function M.new(opts)
     proxy = o.proxy,
     ca_file = o.ca_file,
     ca_path = o.ca_path,
+    insecure_skip_tls_verify = o.insecure_skip_tls_verify,
     codec = codec.adapt(o.json),
     session = core.session(),
     pending = {},
@@ -141,6 +143,13 @@ end
 
 --- The transfer spec of one attempt (see csrc/transfer.c).
 function Client:spec(req, body, attempt)
+  local spec = self:transfer_spec(req, body, attempt)
+  if log.info then log.request(spec, attempt) end
+  return spec
+end
+
+--- The transfer spec of one attempt, without logging it.
+function Client:transfer_spec(req, body, attempt)
   return {
     method = req.method,
     url = req.url or url_of(self, req), -- req.url: an absolute URL (a batch's results_url)
@@ -156,6 +165,7 @@ function Client:spec(req, body, attempt)
     proxy = self.proxy,
     ca_file = self.ca_file,
     ca_path = self.ca_path,
+    insecure_skip_tls_verify = self.insecure_skip_tls_verify,
   }
 end
 
@@ -167,6 +177,13 @@ end
 --- The outcome of a finished transfer: the decoded body and its response
 -- record, or nil and an error.
 function Client:outcome(t)
+  local value, info = self:decode_outcome(t)
+  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
+  return value, info
+end
+
+--- The outcome of a finished transfer, without logging it.
+function Client:decode_outcome(t)
   local kind, message = t:error()
   if kind then return nil, errors.from_transport(kind, message) end
   local status = t:status()

@@ -23,6 +23,7 @@ M.CLIENT = {
   proxy = "string",
   ca_file = "string",
   ca_path = "string",
+  insecure_skip_tls_verify = "boolean",
 }
 
 --- Every per-request option and the Lua type it takes.
@@ -145,6 +146,7 @@ function M.client(opts)
     o[name] = opts[name]
   end
   o.json = opts.json
+  o.insecure_skip_tls_verify = opts.insecure_skip_tls_verify
   return o
 end
 

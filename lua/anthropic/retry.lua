@@ -73,7 +73,10 @@ function M.after_failure(err, attempt, max_retries)
   err.attempts = attempt
   err.retryable = M.should_retry(err)
   if not err.retryable or attempt > max_retries then return nil end
-  return M.delay(attempt - 1, err.headers)
+  local delay = M.delay(attempt - 1, err.headers)
+  local log = require("anthropic.log")
+  if log.info then log.write("retrying in %.2f s after %s", delay, err.type) end
+  return delay
 end
 
 return M
