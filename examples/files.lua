@@ -4,14 +4,9 @@
 -- local fake server bundled with the tests.
 local anthropic = require("anthropic")
 
-local client, server
-if os.getenv("ANTHROPIC_API_KEY") then
-  client = anthropic.new()
-  print("Talking to the real Anthropic API at " .. client.base_url)
-else
-  server = require("support.fake").start()
-  client = anthropic.new({ api_key = "sk-demo", base_url = server.url })
-  print("ANTHROPIC_API_KEY is not set: talking to the bundled local fake server at " .. server.url)
+local env = dofile("examples/env.lua")
+local client, server = env.client, env.server
+if server then
   local meta = { id = "file_demo", type = "file", filename = "notes.txt", mime_type = "text/plain",
                  size_bytes = 120, created_at = "2025-04-14T12:00:00Z" }
   server:script({

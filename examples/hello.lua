@@ -3,15 +3,8 @@
 -- local fake server bundled with the tests, and says which.
 local anthropic = require("anthropic")
 
-local client, server
-if os.getenv("ANTHROPIC_API_KEY") then
-  client = anthropic.new()
-  print("Talking to the real Anthropic API at " .. client.base_url)
-else
-  server = require("support.fake").start()
-  client = anthropic.new({ api_key = "sk-demo", base_url = server.url })
-  print("ANTHROPIC_API_KEY is not set: talking to the bundled local fake server at " .. server.url)
-end
+local env = dofile("examples/env.lua")
+local client, server = env.client, env.server
 
 local model = os.getenv("ANTHROPIC_MODEL") or "claude-sonnet-4-5"
 
@@ -35,4 +28,16 @@ print("Claude: " .. reply)
 reply = assert(chat:send("And in three words?"))
 print("Claude: " .. reply)
 
-if server then server:stop() end
+-- Putting words in Claude's mouth: the answer continues "The answer is (".
+if server then
+  server:script({ json = { type = "message", role = "assistant", model = model, stop_reason = "max_tokens",
+                           content = { { type = "text", text = "C" } },
+                           usage = { input_tokens = 42, output_tokens = 1 } } })
+end
+local quiz = anthropic.conversation({ client = client, model = model, max_tokens = 1 })
+local answer, qerr = quiz:send("What is latin for Ant? (A) Apoidea, (B) Rhopalocera, (C) Formicidae",
+                               { prefill = "The answer is (" })
+-- Models that do not accept a prefill (the guide names Opus 4.6 and Sonnet 4.6) answer 400.
+print(answer and ("Claude: " .. answer) or ("prefill refused: " .. tostring(qerr)))
+
+env.finish()

@@ -1,16 +1,9 @@
 -- Structured output: ask for JSON that follows a schema, get it decoded.
 -- Talks to the real API when ANTHROPIC_API_KEY is set, otherwise to the
 -- local fake server bundled with the tests.
-local anthropic = require("anthropic")
-
-local client, server
-if os.getenv("ANTHROPIC_API_KEY") then
-  client = anthropic.new()
-  print("Talking to the real Anthropic API at " .. client.base_url)
-else
-  server = require("support.fake").start()
-  client = anthropic.new({ api_key = "sk-demo", base_url = server.url })
-  print("ANTHROPIC_API_KEY is not set: talking to the bundled local fake server at " .. server.url)
+local env = dofile("examples/env.lua")
+local client, server = env.client, env.server
+if server then
   server:script({ json = { id = "msg_1", type = "message", role = "assistant", model = "claude-sonnet-4-5",
     content = { { type = "text", text = '{"name":"John Smith","email":"john@example.com",' ..
                                         '"plan_interest":"Enterprise","demo_requested":true}' } },

@@ -5,14 +5,9 @@
 -- local fake server bundled with the tests.
 local anthropic = require("anthropic")
 
-local client, server
-if os.getenv("ANTHROPIC_API_KEY") then
-  client = anthropic.new()
-  print("Talking to the real Anthropic API at " .. client.base_url)
-else
-  server = require("support.fake").start()
-  client = anthropic.new({ api_key = "sk-demo", base_url = server.url })
-  print("ANTHROPIC_API_KEY is not set: talking to the bundled local fake server at " .. server.url)
+local env = dofile("examples/env.lua")
+local client, server = env.client, env.server
+if server then
   local function reply(id, content, stop_reason)
     return { json = { id = id, type = "message", role = "assistant", model = "claude-sonnet-4-5",
                       content = content, stop_reason = stop_reason,

@@ -5,6 +5,10 @@ local examples = {
   { "stream_callbacks", "[message_stop]" },
   { "poll_loop", "frames; the longest poll" },
   { "coroutines", "[6 requests in" },
+  { "batches", "farewell: Goodbye!" },
+  { "files", "deleted file_demo" },
+  { "tools", "Claude (end_turn): It is 18" },
+  { "structured_output", "plan: Enterprise, demo requested: true" },
 }
 
 describe("examples", function()
