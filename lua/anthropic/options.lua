@@ -48,7 +48,10 @@ function M.raise(msg)
   while true do
     local info = debug.getinfo(level, "S")
     if not info then return error(msg, 0) end
-    if info.what ~= "C" and not info.source:find("anthropic[/\\][%w_]+%.lua$") then break end
+    -- (Lua 5.1 leaves a "tail" frame where a tail call was: not a caller.)
+    if info.what ~= "C" and info.what ~= "tail" and not info.source:find("anthropic[/\\][%w_]+%.lua$") then
+      break
+    end
     level = level + 1
   end
   error(msg, level)
