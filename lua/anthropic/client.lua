@@ -70,8 +70,7 @@ function Client:close()
   if self.driver then self.driver:detach() end
   self.session:close()
 end
-Client.__close = Client.close
-Client.__gc = nil
+Client.__close = Client.close -- `local client <close> = anthropic.new()` on 5.4; its session has __gc
 
 -- As the official SDKs: x-api-key for an API key, a bearer authorization for
 -- an auth token (both when both are set), unless the caller set either header.
