@@ -146,6 +146,17 @@ describe("client.messages.batches", function()
     assert.equal("application/binary", reqs[2].headers["accept"])
   end)
 
+  it("never sends the credentials to a results_url on another origin", function()
+    script_batch("msgbatch_x", "ended", "http://elsewhere.invalid/results")
+    local ok, err = pcall(function()
+      local results = client.messages.batches.results("msgbatch_x")
+      if results then for _ in results do end end
+    end)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("refusing to send credentials to http://elsewhere.invalid", 1, true), err)
+    assert.equal(1, #server:requests())
+  end)
+
   it("says a batch without results_url is not ready, naming its processing_status", function()
     script_batch("msgbatch_4", "in_progress")
     local results, err = client.messages.batches.results("msgbatch_4")

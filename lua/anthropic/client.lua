@@ -147,11 +147,26 @@ function Client:spec(req, body, attempt)
   return spec
 end
 
+local function origin(url)
+  local o = url:match("^(%a[%w+.-]*://[^/?#]+)")
+  return o and o:lower()
+end
+
+-- An absolute URL given by the API (a batch's results_url) gets the
+-- credentials only on the client's own origin.
+local function checked_url(self, url)
+  if origin(url) ~= origin(self.base_url) then
+    error(("anthropic: refusing to send credentials to %s (not %s)"):format(
+      tostring(origin(url)), origin(self.base_url)), 0)
+  end
+  return url
+end
+
 --- The transfer spec of one attempt, without logging it.
 function Client:transfer_spec(req, body, attempt)
   return {
     method = req.method,
-    url = req.url or url_of(self, req), -- req.url: an absolute URL (a batch's results_url)
+    url = req.url and checked_url(self, req.url) or url_of(self, req), -- req.url: a batch's results_url
     headers = header_list(self, req, attempt),
     body = body,
     timeout = req.timeout,
