@@ -3,6 +3,7 @@
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 local fake = require("support.fake")
+local nvim = require("support.nvim")
 
 local has_cjson, cjson = pcall(require, "cjson")
 
@@ -137,25 +138,9 @@ describe("JSON codecs", function()
   end
 
   it("Neovim's vim.json, inside nvim --headless", function()
-    local so = "build/luajit/anthropic/core.so"
-    local f = io.open(so, "rb")
-    local nvim = io.popen("command -v nvim"):read("*l")
-    if not f or not nvim then
-      pending("needs nvim and the LuaJIT build (" .. so .. ")")
-      return
-    end
-    f:close()
-    local out = os.tmpname()
-    local cmd = ("ANTH_FAKE_URL=%s ANTH_OUT=%s nvim --headless -u NONE -i NONE "
-                 .. "-c 'luafile spec/support/nvim_codec.lua' -c 'qa!' 2>&1"):format(server.url, out)
+    if not nvim.available() then return pending(nvim.missing) end
     server:reset()
-    local p = io.popen(cmd)
-    local log = p:read("*a")
-    p:close()
-    local r = io.open(out, "rb")
-    local result = r and r:read("*a") or ""
-    if r then r:close() end
-    os.remove(out)
+    local result, log = nvim.run("nvim_codec", { ANTH_FAKE_URL = server.url })
     assert.equal("ok", result, log)
   end)
 end)

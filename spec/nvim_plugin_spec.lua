@@ -4,23 +4,12 @@
 -- stops; a second :Claude cancels the first. The spec runs under any Lua; the
 -- plugin runs in Neovim's LuaJIT (build/luajit).
 local fake = require("support.fake")
+local nvim = require("support.nvim")
 local limit = require("support.timing")
 local streams = require("support.streams")
 local socket = require("socket")
 
 local SSE = { ["content-type"] = "text/event-stream" }
-local SO = "build/luajit/anthropic/core.so"
-
-local function nvim_available()
-  local f = io.open(SO, "rb")
-  if not f then return false end
-  f:close()
-  local p = io.popen("command -v nvim")
-  local path = p:read("*l")
-  p:close()
-  return path ~= nil and path ~= ""
-end
-
 local function json_string(s)
   return '"' .. s:gsub('[%c"\\]', function(c)
     local esc = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\t"] = "\\t" }
@@ -69,20 +58,11 @@ end
 -- Starts nvim on case `name`; `during(out)` (optional) runs while it does.
 -- Returns the info table and the buffer's text.
 local function run_nvim(server, name, during)
-  local out = os.tmpname()
   -- Without LUA_PATH / LUA_CPATH: the plugin finds the SDK by itself.
-  local cmd = ("env -u LUA_PATH -u LUA_CPATH ANTH_CASE=%s ANTH_FAKE_URL=%s ANTH_OUT=%s nvim --headless -u NONE -i NONE "
-               .. "-c 'luafile spec/support/nvim_plugin.lua' -c 'qa!' 2>&1"):format(name, server.url, out)
-  local p = io.popen(cmd)
-  local ok, err = true, nil
-  if during then ok, err = pcall(during, out) end
-  local log = p:read("*a")
-  p:close()
-  local result = read_file(out) or ""
-  os.remove(out)
+  local result, log, out = nvim.run("nvim_plugin", { ANTH_CASE = name, ANTH_FAKE_URL = server.url },
+                                    { bare = true, during = during })
   os.remove(out .. ".cancelled")
   os.remove(out .. ".checked")
-  assert(ok, err)
   local head, buffer = result:match("^ok ([^\n]*)\n(.*)$")
   assert.truthy(head, result .. "\n" .. log)
   local info = {}
@@ -91,8 +71,8 @@ local function run_nvim(server, name, during)
 end
 
 describe("examples/nvim (the :Claude plugin)", function()
-  if not nvim_available() then
-    it("needs nvim", function() pending("needs nvim and the LuaJIT build (" .. SO .. ")") end)
+  if not nvim.available() then
+    it("needs nvim", function() pending(nvim.missing) end)
     return
   end
 

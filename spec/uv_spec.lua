@@ -3,6 +3,7 @@
 -- stream is delivered; concurrent requests overlap; idle timeouts still fire;
 -- errors in callbacks are reported without stopping the driver.
 local anthropic = require("anthropic")
+local nvim = require("support.nvim")
 local limit = require("support.timing")
 local core = require("anthropic.core")
 local fake = require("support.fake")
@@ -286,14 +287,7 @@ describe("anthropic.uv", function()
   end)
 
   it("streams a long response inside nvim --headless with vim.loop and vim.json", function()
-    local so = "build/luajit/anthropic/core.so"
-    local f = io.open(so, "rb")
-    local nvim = io.popen("command -v nvim"):read("*l")
-    if not f or not nvim then
-      pending("needs nvim and the LuaJIT build (" .. so .. ")")
-      return
-    end
-    f:close()
+    if not nvim.available() then return pending(nvim.missing) end
     local N = 3000
     local events = {
       { "message_start", [[{"type":"message_start","message":{"id":"msg_long","type":"message",]] ..
@@ -316,16 +310,7 @@ describe("anthropic.uv", function()
     for i, e in ipairs(events) do raw[i] = "event: " .. e[1] .. "\ndata: " .. e[2] .. "\n\n" end
     raw = table.concat(raw)
     server:script({ status = 200, headers = SSE, sse_raw = raw, chunk_sizes = { 1500 }, chunk_delay_ms = 2 })
-    local out = os.tmpname()
-    local cmd = ("ANTH_FAKE_URL=%s ANTH_OUT=%s nvim --headless -u NONE -i NONE "
-                 .. "-c 'luafile spec/support/nvim_uv.lua' -c 'qa!' 2>&1"):format(server.url, out)
-    local p = io.popen(cmd)
-    local log = p:read("*a")
-    p:close()
-    local r = io.open(out, "rb")
-    local result = r and r:read("*a") or ""
-    if r then r:close() end
-    os.remove(out)
+    local result, log = nvim.run("nvim_uv", { ANTH_FAKE_URL = server.url })
     local len, gap, took, ticks = result:match("^ok (%d+) ([%d.]+) ([%d.]+) (%d+)$")
     assert.truthy(len, result .. "\n" .. log)
     print(("\n  nvim: %d bytes of text in %d deltas (%d of SSE) in %s ms, %s ticks, max tick gap %s ms"):format(
