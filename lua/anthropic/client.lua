@@ -140,12 +140,6 @@ local function url_of(self, req)
   return url
 end
 
---- The transfer spec of one attempt (see csrc/transfer.c).
-function Client:spec(req, body, attempt)
-  local spec = self:transfer_spec(req, body, attempt)
-  if log.info then log.request(spec, attempt) end
-  return spec
-end
 
 local function origin(url)
   local o = url:match("^(%a[%w+.-]*://[^/?#]+)")
@@ -162,9 +156,10 @@ local function checked_url(self, url)
   return url
 end
 
---- The transfer spec of one attempt, without logging it.
-function Client:transfer_spec(req, body, attempt)
-  return {
+--- The transfer spec of one attempt (see csrc/transfer.c), logged when
+-- ANTHROPIC_LOG asks for it.
+function Client:spec(req, body, attempt)
+  local spec = {
     method = req.method,
     url = req.url and checked_url(self, req.url) or url_of(self, req), -- req.url: a batch's results_url
     headers = header_list(self, req, attempt),
@@ -181,6 +176,8 @@ function Client:transfer_spec(req, body, attempt)
     ca_path = self.ca_path,
     insecure_skip_tls_verify = self.insecure_skip_tls_verify,
   }
+  if log.info then log.request(spec, attempt) end
+  return spec
 end
 
 --- Encodes a request body once; misuse raises with the path of the bad value.
@@ -188,16 +185,9 @@ function Client:encode(value)
   return core.json_body(value, self.codec.marks)
 end
 
---- The outcome of a finished transfer: the decoded body and its response
+-- The outcome of a finished transfer: the decoded body and its response
 -- record, or nil and an error.
-function Client:outcome(t)
-  local value, info = self:decode_outcome(t)
-  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
-  return value, info
-end
-
---- The outcome of a finished transfer, without logging it.
-function Client:decode_outcome(t)
+local function decode_outcome(self, t)
   local kind, message = t:error()
   if kind then return nil, errors.from_transport(kind, message) end
   local status = t:status()
@@ -225,6 +215,14 @@ function Client:decode_outcome(t)
     })
   end
   return value, M.record(status, t)
+end
+
+--- The outcome of a finished transfer: the decoded body and its response
+-- record, or nil and an error (logged when ANTHROPIC_LOG asks for it).
+function Client:outcome(t)
+  local value, info = decode_outcome(self, t)
+  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
+  return value, info
 end
 
 --- Runs a request to its end with retries: returns the decoded body, or nil

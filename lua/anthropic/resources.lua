@@ -63,8 +63,9 @@ local function open_transfer(client, req, until_)
     local status = t:status()
     local failed = t:error()
     if status >= 200 and status < 300 and not (failed and until_ == "done") then
-      local headers = t:headers()
-      return t, { status = status, headers = headers, request_id = headers["request-id"], attempts = attempt }
+      local record = require("anthropic.client").record(status, t)
+      record.attempts = attempt
+      return t, record
     end
     async.wait(client, t, "done")
     local _, err = client:outcome(t)

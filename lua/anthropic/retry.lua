@@ -1,6 +1,8 @@
 --- The retry policy of the official SDKs: which failures are retried, and
 -- how long to wait before the next attempt.
 -- @module anthropic.retry
+local log = require("anthropic.log")
+
 local M = {}
 
 local INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
@@ -74,7 +76,6 @@ function M.after_failure(err, attempt, max_retries)
   err.retryable = M.should_retry(err)
   if not err.retryable or attempt > max_retries then return nil end
   local delay = M.delay(attempt - 1, err.headers)
-  local log = require("anthropic.log")
   if log.info then log.write("retrying in %.2f s after %s", delay, err.type) end
   return delay
 end
