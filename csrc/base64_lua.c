@@ -1,15 +1,12 @@
 /* core.base64_encode / base64_decode / base64_check / sniff / base64_file:
  * the Lua side of base64.c, used by anthropic.image and anthropic.document. */
-/* mmap's MAP_ANONYMOUS and madvise are not in POSIX.1-2008 (the Makefile's level). */
-#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include "core.h"
 #include "base64.h"
+#include "platform.h"
 
 /* Everything base64_file holds while it works, in a userdata whose __gc lets
  * go of it if a Lua call raises (out of memory) on the way. */
@@ -20,36 +17,17 @@ typedef struct file_job {
     unsigned char *block; /* ANTH_B64_BLOCK bytes read at a time */
     char *out;            /* the whole encoding */
     size_t cap;           /* bytes allocated at out */
-    int mapped;           /* out is an mmap, not a malloc */
+    int mapped;           /* how anth_big_alloc got out */
 } file_job;
 
-/* Large outputs get their own mapping, with transparent huge pages asked
- * for: first-touch page faults otherwise dominate the run time (one fault per
- * 4 KB, and on virtual machines each of them is slow). */
-#define BIG_OUTPUT ((size_t)4 << 20)
-
 static int out_alloc(file_job *j, size_t cap) {
-#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    if (cap >= BIG_OUTPUT) {
-        void *p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED) {
-            madvise(p, cap, MADV_HUGEPAGE); /* only a hint: failure is fine */
-            j->out = (char *)p;
-            j->cap = cap;
-            j->mapped = 1;
-            return 0;
-        }
-    }
-#endif
-    j->out = (char *)malloc(cap);
+    j->out = (char *)anth_big_alloc(cap, &j->mapped);
     j->cap = cap;
-    j->mapped = 0;
     return j->out ? 0 : -1;
 }
 
 static void out_free(file_job *j) {
-    if (j->mapped) munmap(j->out, j->cap);
-    else free(j->out);
+    if (j->out != NULL) anth_big_free(j->out, j->cap, j->mapped);
     j->out = NULL;
     j->cap = 0;
     j->mapped = 0;
@@ -176,14 +154,15 @@ static size_t fill_block(file_job *j) {
 
 /* core.base64_file(path [, max_bytes]) -> b64, media_type | nil, size
  * or nil, message. The encoding goes block by block into one buffer sized
- * from fstat (grown if the file turns out longer, as pipes and /proc do). */
+ * from the file's size (grown if the file turns out longer, as pipes and /proc do). */
 static int l_base64_file(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
     lua_Number max_arg = luaL_optnumber(L, 2, -1);
     int limited = !lua_isnoneornil(L, 2);
     size_t max_bytes = (size_t)-1, total = 0, olen = 0, got, cap;
     const char *type = NULL;
-    struct stat st;
+    long long size;
+    int is_dir;
     file_job *j;
 
     if (limited) {
@@ -198,13 +177,13 @@ static int l_base64_file(lua_State *L) {
     /* from here on no Lua call raises until the encoding is complete */
     j->f = fopen(path, "rb");
     if (!j->f) return fail_errno(L, j, "open", path, errno);
-    if (fstat(fileno(j->f), &st) != 0) return fail_errno(L, j, "stat", path, errno);
-    if (S_ISDIR(st.st_mode)) return fail_errno(L, j, "read", path, EISDIR);
-    if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        if ((unsigned long long)st.st_size > (unsigned long long)max_bytes)
+    if (anth_file_kind(j->f, &is_dir, &size) != 0) return fail_errno(L, j, "stat", path, errno);
+    if (is_dir) return fail_errno(L, j, "read", path, EISDIR);
+    if (size > 0) {
+        if ((unsigned long long)size > (unsigned long long)max_bytes)
             return fail_msg(L, j, "file too large", path);
-        cap = anth_b64_encoded_len((size_t)st.st_size);
-        if (cap == 0 || (unsigned long long)st.st_size > (size_t)-1)
+        cap = anth_b64_encoded_len((size_t)size);
+        if (cap == 0 || (unsigned long long)size > (size_t)-1)
             return fail_msg(L, j, "file too large", path);
     } else {
         cap = anth_b64_encoded_len(ANTH_B64_BLOCK);
@@ -219,7 +198,7 @@ static int l_base64_file(lua_State *L) {
         if (total == 0) type = anth_sniff_media_type(j->block, got);
         total += got;
         need = anth_b64_encoded_len(got);
-        if (j->cap - olen < need) { /* longer than fstat said */
+        if (j->cap - olen < need) { /* longer than its size said */
             cap = j->cap;
             while (cap - olen < need) {
                 if (cap > (size_t)-1 / 2) return fail_msg(L, j, "file too large", path);
@@ -258,10 +237,7 @@ void anth_open_base64(lua_State *L) {
         {"base64_file", l_base64_file},
         {NULL, NULL}
     };
-    if (luaL_newmetatable(L, FILE_JOB_MT)) {
-        lua_pushcfunction(L, file_job_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
+    static const luaL_Reg meta[] = {{"__gc", file_job_gc}, {NULL, NULL}};
+    anth_register(L, FILE_JOB_MT, meta);
     anth_setfuncs(L, fns, 0);
 }

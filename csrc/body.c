@@ -1,9 +1,11 @@
 /* core.json_body(value [, marks]): a request body encoded once, in C memory,
- * handed to libcurl without a copy and shared by every retry of a request.
- * Large strings (an image's base64) are spliced in, not copied: the body
- * points at the Lua string, which its user value keeps alive. */
+ * handed to libcurl without a copy and shared by every retry of a request
+ * (body.h). Large strings (an image's base64) are spliced in, not copied: the
+ * body points at the Lua string, which its user value keeps alive. */
 #include <stdlib.h>
-#include "transfer.h"
+#include "body.h"
+#include "json.h"
+#include "json_api.h"
 
 static int body_gc(lua_State *L) {
     anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
@@ -94,7 +96,7 @@ static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const c
 static int json_body(lua_State *L) {
     anth_body *b;
     splicing sp;
-    int marks = lua_istable(L, 2) ? 2 : 0;
+    anth_json_opts opts = {&anth_api_json_rules, 0, splice, NULL};
     luaL_checkany(L, 1);
     lua_settop(L, 2);
     b = anth_newuserdata(L, sizeof *b); /* index 3 */
@@ -104,7 +106,9 @@ static int json_body(lua_State *L) {
     lua_newtable(L);                    /* index 4: the spliced strings */
     sp.body = b;
     sp.keep = 4;
-    anth_json_encode_spliced(L, 1, &b->buf, marks, splice, &sp);
+    opts.marks = lua_istable(L, 2) ? 2 : 0;
+    opts.splice_ud = &sp;
+    anth_json_encode(L, 1, &b->buf, &opts);
     b->total = b->buf.len;
     {
         size_t i;
@@ -116,17 +120,9 @@ static int json_body(lua_State *L) {
 
 void anth_open_body(lua_State *L) {
     static const luaL_Reg methods[] = {{"len", body_len}, {"string", body_string},
-                                       {"splices", body_splices}, {NULL, NULL}};
-    if (luaL_newmetatable(L, ANTH_BODY_MT)) {
-        lua_newtable(L);
-        anth_setfuncs(L, methods, 0);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, body_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, body_len);
-        lua_setfield(L, -2, "__len");
-    }
-    lua_pop(L, 1);
-    lua_pushcfunction(L, json_body);
-    lua_setfield(L, -2, "json_body");
+                                       {"splices", body_splices}, {"__gc", body_gc},
+                                       {"__len", body_len}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {{"json_body", json_body}, {NULL, NULL}};
+    anth_register(L, ANTH_BODY_MT, methods);
+    anth_setfuncs(L, funcs, 0);
 }

@@ -1,3 +1,4 @@
+/* Lua version differences (compat.h). */
 #include "compat.h"
 
 #if LUA_VERSION_NUM < 502
@@ -22,6 +23,26 @@ void *anth_testudata(lua_State *L, int ud, const char *tname) {
     }
     return NULL;
 }
-#else
-typedef int anth_compat_unused; /* keeps the unit non-empty on 5.2+ */
 #endif
+
+void anth_register(lua_State *L, const char *tname, const luaL_Reg *l) {
+    luaL_newmetatable(L, tname);
+    for (; l->name != NULL; l++) {
+        if (l->name[0] == '_' && l->name[1] == '_') {
+            lua_pushcfunction(L, l->func);
+            lua_setfield(L, -2, l->name);
+            continue;
+        }
+        lua_getfield(L, -1, "__index");
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_setfield(L, -3, "__index");
+        }
+        lua_pushcfunction(L, l->func);
+        lua_setfield(L, -2, l->name);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}

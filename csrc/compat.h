@@ -1,5 +1,6 @@
 /* One source for Lua 5.1/LuaJIT, 5.2, 5.3 and 5.4: the few API differences
- * the core relies on, under anth_ names so they never clash with a host's. */
+ * the core relies on, under anth_ names so they never clash with a host's;
+ * and anth_register, which every Lua object uses to make its metatable. */
 #ifndef ANTH_COMPAT_H
 #define ANTH_COMPAT_H
 
@@ -39,5 +40,11 @@ void *anth_testudata(lua_State *L, int ud, const char *tname);
 #else
 #define ANTH_HAS_INTEGERS 0
 #endif
+
+/* Adds the functions of l (up to {NULL, NULL}) to the metatable named tname,
+ * made when new: names starting with "__" to the metatable itself, the others
+ * (methods) to its __index table, made at the first one. Several files may
+ * add to one metatable, in any order. */
+void anth_register(lua_State *L, const char *tname, const luaL_Reg *l);
 
 #endif

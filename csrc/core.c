@@ -1,7 +1,20 @@
-/* anthropic.core: the module entry. Each part registers its functions here. */
+/* anthropic.core: the module entry. Each part of the core registers itself
+ * through one opener in this list (core.h declares them). */
 #include "core.h"
 
+static const anth_opener parts[] = {
+    anth_open_json,
+    anth_open_base64,
+    anth_open_clock,
+    anth_open_body,
+    anth_open_transfer,
+    anth_open_response,
+    anth_open_session,
+    anth_open_wait,
+};
+
 int luaopen_anthropic_core(lua_State *L) {
+    size_t i;
     lua_newtable(L);
     lua_pushliteral(L, ANTH_VERSION);
     lua_setfield(L, -2, "version");
@@ -15,8 +28,6 @@ int luaopen_anthropic_core(lua_State *L) {
     lua_setfield(L, -2, "object_mt");
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");
-    anth_open_json(L);
-    anth_open_base64(L);
-    anth_open_transfer(L);
+    for (i = 0; i < sizeof parts / sizeof parts[0]; i++) parts[i](L);
     return 1;
 }

@@ -1,6 +1,7 @@
-/* What the parts of anthropic.core offer each other. Every part registers its
- * Lua functions into the module table left on top of the stack by
- * luaopen_anthropic_core; nothing here is a mutable global. */
+/* anthropic.core as a whole: its entry point, the names its parts share, and
+ * the openers core.c calls, one per part. An opener adds the part's functions
+ * to the module table on top of the stack (and makes its metatables); nothing
+ * in the core is a mutable global. */
 #ifndef ANTH_CORE_H
 #define ANTH_CORE_H
 
@@ -9,8 +10,15 @@
 
 #define ANTH_VERSION "0.1.0"
 
-/* Everything else is hidden (-fvisibility=hidden); only the entry is exported. */
+/* The only exported symbol (everything else is hidden: -fvisibility=hidden,
+ * or simply not exported from a Windows DLL). */
+#if defined(_WIN32)
+#define ANTH_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
 #define ANTH_EXPORT __attribute__((visibility("default")))
+#else
+#define ANTH_EXPORT
+#endif
 ANTH_EXPORT int luaopen_anthropic_core(lua_State *L);
 
 /* Registry names of the metatables that mark a table as a JSON array or object
@@ -18,31 +26,15 @@ ANTH_EXPORT int luaopen_anthropic_core(lua_State *L);
 #define ANTH_ARRAY_MT "anthropic.json.array"
 #define ANTH_OBJECT_MT "anthropic.json.object"
 
-/* json_encode.c: writes the Lua value at idx as JSON, appended to out.
- * marks (a stack index, or 0) is a table whose keys are values of a foreign
- * codec that mean something to the writer: its null sentinel -> "null", its
- * empty-array sentinel -> "[]", its array/object metatables -> "array"/"object".
- * Misuse (functions, cycles, bad UTF-8, NaN, sparse arrays, ...) raises a Lua
- * error that names the path of the bad value, e.g. messages[2].content[1].text;
- * out may then hold a partial document, and its owner frees it. */
-void anth_json_encode(lua_State *L, int idx, anth_buf *out, int marks);
-
-/* The same, except that a string of at least ANTH_SPLICE_MIN bytes that needs
- * no escaping is not copied: splice(ud, L, value_idx, out, s, n) is called
- * instead, with the opening quote already written and the closing one to
- * come; it records that the string's bytes go at out->len. */
-#define ANTH_SPLICE_MIN ((size_t)256 * 1024)
-typedef void (*anth_splice_fn)(void *ud, lua_State *L, int value_idx, anth_buf *out,
-                               const char *s, size_t n);
-void anth_json_encode_spliced(lua_State *L, int idx, anth_buf *out, int marks,
-                              anth_splice_fn splice, void *ud);
-
-/* json_decode.c: pushes the Lua value of the JSON text and returns 1, or pushes
- * an error message ("... at byte N") and returns 0. Never raises for bad input. */
-int anth_json_decode(lua_State *L, const char *s, size_t len);
-
-void anth_open_json(lua_State *L);
-void anth_open_base64(lua_State *L);
-void anth_open_transfer(lua_State *L);
+/* The openers (core.c lists them; a new part adds its own here and there). */
+typedef void (*anth_opener)(lua_State *L);
+void anth_open_json(lua_State *L);     /* json_lua.c: encode, decode, decode_safe */
+void anth_open_base64(lua_State *L);   /* base64_lua.c: base64_*, sniff */
+void anth_open_clock(lua_State *L);    /* clock.c: now, sleep */
+void anth_open_body(lua_State *L);     /* body.c: json_body */
+void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
+void anth_open_response(lua_State *L); /* response.c: reading a transfer's answer, parse_headers */
+void anth_open_session(lua_State *L);  /* session.c: session, curl_version */
+void anth_open_wait(lua_State *L);     /* wait.c: t:wait, t:poll */
 
 #endif

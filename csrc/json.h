@@ -1,4 +1,7 @@
-/* Shared by json_encode.c, json_decode.c and json_lua.c only. */
+/* The JSON writer (json_write.c) and reader (json_decode.c): generic, they
+ * know no API schema. What an empty table means where it sits comes in as
+ * data (anth_json_rules; the API's are in json_api.c), and so do a foreign
+ * codec's sentinels (the marks table). */
 #ifndef ANTH_JSON_H
 #define ANTH_JSON_H
 
@@ -9,5 +12,64 @@
 
 /* LuaJIT's type tag for FFI cdata (not in its lua.h). */
 #define ANTH_TCDATA 10
+
+/* ---- rules: where an empty unmarked table is "[]" rather than "{}" -------
+ * Each value is written in a context (a small number indexing
+ * anth_json_rules.contexts). The context of a member comes from its key, that
+ * of an array item from its array's context. A key's entry may add
+ * ANTH_JSON_EMPTY_ARRAY: an empty unmarked table right under that key is
+ * "[]". Everywhere else an empty unmarked table is "{}". */
+#define ANTH_JSON_EMPTY_ARRAY 0x100
+#define ANTH_JSON_CONTEXT(c) ((c) & 0xff)
+
+typedef struct anth_json_key {
+    const char *name;
+    size_t len;
+    int child; /* context of the value under this key, maybe | ANTH_JSON_EMPTY_ARRAY */
+} anth_json_key;
+
+typedef struct anth_json_context {
+    const anth_json_key *keys; /* sorted by len: the lookup stops at a longer one */
+    size_t nkeys;
+    int other; /* context of the value under any other key */
+    int item;  /* context of an array's items */
+} anth_json_context;
+
+typedef struct anth_json_rules {
+    const anth_json_context *contexts;
+    int top; /* context of the value written */
+} anth_json_rules;
+
+/* A string of at least ANTH_SPLICE_MIN bytes that needs no escaping can be
+ * borrowed instead of copied: splice(ud, L, value_idx, out, s, n) is called
+ * with the opening quote already written and the closing one to come; it
+ * records that the string's bytes go at out->len. */
+#define ANTH_SPLICE_MIN ((size_t)256 * 1024)
+typedef void (*anth_splice_fn)(void *ud, lua_State *L, int value_idx, anth_buf *out,
+                               const char *s, size_t n);
+
+typedef struct anth_json_opts {
+    const anth_json_rules *rules; /* NULL: every empty unmarked table is "{}" */
+    /* A stack index (or 0) of a table whose keys are values of a foreign codec
+     * that mean something to the writer: its null sentinel -> "null", its
+     * empty-array sentinel -> "[]", its array/object metatables -> "array" /
+     * "object". */
+    int marks;
+    anth_splice_fn splice; /* NULL: every string is copied */
+    void *splice_ud;
+} anth_json_opts;
+
+/* Writes the Lua value at idx as JSON, appended to out. Tables are walked raw;
+ * a table is an array when its keys are exactly 1..n, an object when they are
+ * all strings; ANTH_ARRAY_MT / ANTH_OBJECT_MT (and the marks) force the
+ * choice. Misuse (functions, cycles, bad UTF-8, NaN, sparse arrays, ...)
+ * raises a Lua error that names the path of the bad value, e.g.
+ * messages[2].content[1].text; out may then hold a partial document, and its
+ * owner frees it. */
+void anth_json_encode(lua_State *L, int idx, anth_buf *out, const anth_json_opts *opts);
+
+/* Pushes the Lua value of the JSON text and returns 1, or pushes an error
+ * message ("... at byte N") and returns 0. Never raises for bad input. */
+int anth_json_decode(lua_State *L, const char *s, size_t len);
 
 #endif

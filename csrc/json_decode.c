@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "json_string.h"
 
 typedef struct dec_state {
     lua_State *L;
@@ -54,14 +55,6 @@ static inline const char *skip_ws(const char *p, const char *end) {
 }
 
 /* ---- strings ------------------------------------------------------------- */
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-/* nonzero when one of the 8 bytes of v is < 0x20, '"' or '\\' */
-static inline uint64_t stop8(uint64_t v) {
-    uint64_t q = v ^ (ONES * 0x22), b = v ^ (ONES * 0x5C);
-    return (((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
-}
 
 static int hex4(const char *p, unsigned *out) {
     unsigned v = 0;
@@ -108,7 +101,7 @@ static int parse_string(dec_state *d) {
         while (end - q >= 8) {
             uint64_t v;
             memcpy(&v, q, 8);
-            if (stop8(v)) break;
+            if (anth_json_stop8(v)) break;
             q += 8;
         }
         if (q >= end) return fail(d, d->p, "unterminated string");

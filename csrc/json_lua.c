@@ -1,6 +1,7 @@
-/* core.encode / core.decode / core.decode_safe: the JSON writer and reader
- * as Lua functions. */
+/* core.encode / core.decode / core.decode_safe: the JSON writer (with the
+ * API's rules) and reader as Lua functions. */
 #include "json.h"
+#include "json_api.h"
 
 #define ANTH_JSONBUF_MT "anthropic.json.buffer"
 
@@ -13,18 +14,18 @@ static int jsonbuf_gc(lua_State *L) {
 /* encode(value [, marks]) -> string; raises on values JSON cannot hold. */
 static int json_encode(lua_State *L) {
     anth_buf *b;
-    int marks = 0;
+    anth_json_opts opts = {&anth_api_json_rules, 0, NULL, NULL};
     luaL_checkany(L, 1);
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        marks = 2;
+        opts.marks = 2;
     }
     lua_settop(L, 2);
     /* the buffer lives in a userdata whose __gc frees it if the writer raises */
     b = (anth_buf *)anth_newuserdata(L, sizeof *b);
     anth_buf_init(b);
     anth_setmetatable(L, ANTH_JSONBUF_MT);
-    anth_json_encode(L, 1, b, marks);
+    anth_json_encode(L, 1, b, &opts);
     lua_pushlstring(L, b->data ? b->data : "", b->len);
     anth_buf_free(b);
     return 1;
@@ -61,10 +62,7 @@ static int json_decode_safe(lua_State *L) {
 void anth_open_json(lua_State *L) {
     static const luaL_Reg funcs[] = {
         {"encode", json_encode}, {"decode", json_decode}, {"decode_safe", json_decode_safe}, {NULL, NULL}};
-    if (luaL_newmetatable(L, ANTH_JSONBUF_MT)) {
-        lua_pushcfunction(L, jsonbuf_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
+    static const luaL_Reg meta[] = {{"__gc", jsonbuf_gc}, {NULL, NULL}};
+    anth_register(L, ANTH_JSONBUF_MT, meta);
     anth_setfuncs(L, funcs, 0);
 }

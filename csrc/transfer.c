@@ -1,9 +1,10 @@
-/* One HTTP exchange inside a session: set up from a Lua spec table, driven by
- * the session's multi handle, its answer read back by methods. No Lua code
- * ever runs inside a libcurl callback: callbacks only copy bytes. */
+/* The easy transfer (transfer.h): a request spec becomes an easy handle in
+ * its session's multi handle; libcurl's callbacks take the answer's bytes;
+ * finish and detach end it. */
 #include <stdlib.h>
-#include <strings.h>
+#include <string.h>
 #include "transfer.h"
+#include "upload.h"
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
@@ -15,22 +16,35 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
         if (code >= 200) t->head_done = 1;
     }
     if (anth_buf_append(&t->head, p, len) != 0) return 0;
-    t->last_byte = anth_now();
+    t->last_byte = anth_clock_now();
     return len;
+}
+
+/* Whether the answer goes to the sink (by its status and content type). */
+static int sink_takes(anth_transfer *t) {
+    long code = 0;
+    char *ctype = NULL;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    return anth_sink_takes(&t->sink, code, ctype);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n;
-    if (t->sink != ANTH_SINK_BODY) {
-        if (t->mode == 0) t->mode = anth_stream_applies(t) ? 2 : 1;
+    if (t->sink.kind != ANTH_SINK_BODY) {
+        if (t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
         if (t->mode == 2) {
-            if (t->events.len - t->events_pos > ANTH_QUEUE_MAX) {
+            const char *err;
+            if (anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
                 t->paused = 1;
                 return CURL_WRITEFUNC_PAUSE;
             }
-            if (anth_stream_feed(t, p, len) != 0) return 0;
-            t->last_byte = anth_now();
+            if ((err = anth_sink_feed(&t->sink, p, len)) != NULL) {
+                t->err_kind = err;
+                return 0;
+            }
+            t->last_byte = anth_clock_now();
             return len;
         }
     }
@@ -38,7 +52,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud) {
         t->err_kind = "out_of_memory";
         return 0;
     }
-    t->last_byte = anth_now();
+    t->last_byte = anth_clock_now();
     return len;
 }
 
@@ -52,6 +66,15 @@ static const char *kind_of(CURLcode code) {
     }
 }
 
+/* Ends the sink; a complete body that could not be written out fails t. */
+static void end_sink(anth_transfer *t) {
+    const char *err = anth_sink_end(&t->sink, t->state == ANTH_T_DONE);
+    if (err != NULL) {
+        t->state = ANTH_T_FAILED;
+        t->err_kind = err;
+    }
+}
+
 void anth_transfer_finish(anth_transfer *t, CURLcode code) {
     if (t->state != ANTH_T_RUNNING) return;
     t->code = code;
@@ -62,12 +85,10 @@ void anth_transfer_finish(anth_transfer *t, CURLcode code) {
         t->state = ANTH_T_FAILED;
         if (t->err_kind == NULL) t->err_kind = kind_of(code);
     }
-    anth_stream_end(t);
+    end_sink(t);
     anth_transfer_detach(t);
 }
 
-/* Takes the transfer out of its session, returning its easy handle to the
- * session's spares. Keeps the results; idempotent. */
 void anth_transfer_detach(anth_transfer *t) {
     anth_session *s = t->sess;
     anth_transfer **pp;
@@ -81,7 +102,7 @@ void anth_transfer_detach(anth_transfer *t) {
         t->err_kind = "aborted";
         t->code = CURLE_ABORTED_BY_CALLBACK;
     }
-    anth_stream_end(t);
+    end_sink(t);
     if (t->easy == NULL) return;
     if (t->added) curl_multi_remove_handle(s->multi, t->easy);
     t->added = 0;
@@ -95,10 +116,6 @@ void anth_transfer_detach(anth_transfer *t) {
     curl_slist_free_all(t->headers);
     t->headers = NULL;
     if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
-}
-
-static anth_transfer *check_transfer(lua_State *L, int idx) {
-    return luaL_checkudata(L, idx, ANTH_TRANSFER_MT);
 }
 
 static const char *opt_string(lua_State *L, int spec, const char *key) {
@@ -247,8 +264,8 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
-    if (opt_bool(L, spec, "stream")) t->sink = ANTH_SINK_EVENTS;
-    if (opt_bool(L, spec, "lines")) t->sink = ANTH_SINK_LINES;
+    if (opt_bool(L, spec, "stream")) t->sink.kind = ANTH_SINK_EVENTS;
+    if (opt_bool(L, spec, "lines")) t->sink.kind = ANTH_SINK_LINES;
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -261,9 +278,8 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
 static void set_output(lua_State *L, anth_transfer *t, int spec) {
     const char *path = opt_string(L, spec, "output");
     if (path == NULL) return;
-    t->out = fopen(path, "wb");
-    if (t->out == NULL) luaL_error(L, "anthropic: cannot open %s for writing", path);
-    t->sink = ANTH_SINK_FILE;
+    if (anth_sink_open_file(&t->sink, path) != 0)
+        luaL_error(L, "anthropic: cannot open %s for writing", path);
 }
 
 static CURL *take_easy(anth_session *s) {
@@ -271,7 +287,7 @@ static CURL *take_easy(anth_session *s) {
     return curl_easy_init();
 }
 
-int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
+int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_transfer *t;
     int uv;
     CURLMcode mc;
@@ -280,7 +296,7 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     memset(t, 0, sizeof *t);
     anth_buf_init(&t->head);
     anth_buf_init(&t->body);
-    anth_stream_init(t);
+    anth_sink_init(&t->sink);
     t->state = ANTH_T_FAILED; /* until it is really started */
     t->err_kind = "aborted";
     anth_setmetatable(L, ANTH_TRANSFER_MT);
@@ -299,20 +315,20 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_close_socket);
-    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
+    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_driver_close_socket);
+    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, (void *)&s->driver);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
     set_network(L, t, spec);
     set_method(L, t, spec);
     set_headers(L, t, spec);
     set_body(L, t, spec, uv);
-    anth_set_multipart(L, t, spec);
+    anth_set_multipart(L, t->easy, &t->mime, spec);
     set_output(L, t, spec);
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     anth_setuservalue(L, -2);
     t->state = ANTH_T_RUNNING;
     t->err_kind = NULL;
-    t->last_byte = anth_now();
+    t->last_byte = anth_clock_now();
     mc = curl_multi_add_handle(s->multi, t->easy);
     if (mc != CURLM_OK) return luaL_error(L, "anthropic: %s", curl_multi_strerror(mc));
     t->added = 1;
@@ -321,254 +337,50 @@ int anth_transfer_start(lua_State *L, anth_session *s, int spec) {
     return 1;
 }
 
-/* --- methods ------------------------------------------------------------ */
-
-static anth_session *session_of(lua_State *L, int idx) {
-    anth_session *s;
-    anth_getuservalue(L, idx);
-    lua_getfield(L, -1, "session");
-    s = lua_touserdata(L, -1);
-    lua_pop(L, 2);
-    return s;
-}
-
-/* Whether a transfer got as far as t:wait was asked to wait for. */
-static int reached(const anth_transfer *t, char until) {
-    if (t->state != ANTH_T_RUNNING) return 1;
-    if (until == 'h') return t->head_done;
-    if (until == 'e') return t->events_pos < t->events.len;
-    return 0;
-}
-
-/* t:wait([timeout_ms [, until]]) drives the session until t ends, or with
- * until = "head" its response headers are in, or with "event" an event is
- * queued; at most timeout_ms (nil: no limit). Returns whether it got there. */
-static int transfer_wait(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    double limit = luaL_optnumber(L, 2, -1);
-    char until = luaL_optstring(L, 3, "done")[0];
-    double deadline = limit >= 0 ? anth_now() + limit / 1000 : 0;
-    while (!reached(t, until)) {
-        int ms = 1000;
-        anth_session *s = session_of(L, 1);
-        if (s == NULL || s->closed) break;
-        if (limit >= 0) {
-            double left = deadline - anth_now();
-            if (left <= 0) break;
-            if (left * 1000 < ms) ms = (int)(left * 1000) + 1;
-        }
-        if (s->driver != NULL) {
-            anth_session_drive(s, ms);
-            continue;
-        }
-        /* Take what has arrived and look again before sleeping: if the first
-         * perform of anth_session_drive(s, ms) brought what t waits for (its
-         * headers, an event), the poll after it would sleep on regardless, up
-         * to ms or the nearest idle deadline, and a stream's idle timeout
-         * could fire while its answer sat unread. */
-        anth_session_drive(s, 0);
-        if (reached(t, until)) break;
-        ms = anth_session_reap(s, ms);
-        if (ms > 0 && s->active != NULL) curl_multi_poll(s->multi, NULL, 0, ms, NULL);
-    }
-    lua_pushboolean(L, reached(t, until));
-    return 1;
-}
-
-static int transfer_poll(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    if (t->state == ANTH_T_RUNNING) {
-        anth_session *s = session_of(L, 1);
-        if (s != NULL && !s->closed) anth_session_drive(s, 0);
-    }
-    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
-    return 1;
-}
-
-/* t:done() -> whether the transfer has ended (well or not). */
-static int transfer_done(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
-    return 1;
-}
-
-static int transfer_status(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    long status = t->status;
-    if (status == 0 && t->easy != NULL) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    lua_pushinteger(L, status);
-    return 1;
-}
-
-/* t:error() -> nil while fine, else kind, message */
-static int transfer_error(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    if (t->state != ANTH_T_FAILED) return 0;
-    lua_pushstring(L, t->err_kind);
-    if (strcmp(t->err_kind, "idle_timeout") == 0)
-        lua_pushliteral(L, "no data received within the stream idle timeout");
-    else if (t->errbuf[0] != '\0')
-        lua_pushstring(L, t->errbuf);
-    else
-        lua_pushstring(L, curl_easy_strerror(t->code));
-    return 2;
-}
-
-static void push_trimmed(lua_State *L, const char *p, const char *e) {
-    while (p < e && (*p == ' ' || *p == '\t')) p++;
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
-    lua_pushlstring(L, p, (size_t)(e - p));
-}
-
-/* Pushes the table of a raw header block: lower-cased names; repeated
- * headers joined by ", ". */
-static void push_header_table(lua_State *L, const char *p, size_t len) {
-    const char *end = p + len;
-    lua_newtable(L);
-    while (p != NULL && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *colon;
-        if (eol == NULL) eol = end;
-        colon = memchr(p, ':', (size_t)(eol - p));
-        if (colon != NULL && colon > p) {
-            char name[256];
-            size_t i, n = (size_t)(colon - p);
-            if (n < sizeof name) {
-                for (i = 0; i < n; i++) name[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-                lua_pushlstring(L, name, n);
-                lua_pushvalue(L, -1);
-                lua_rawget(L, -3);
-                if (lua_isnil(L, -1)) {
-                    lua_pop(L, 1);
-                    push_trimmed(L, colon + 1, eol);
-                } else {
-                    lua_pushliteral(L, ", ");
-                    push_trimmed(L, colon + 1, eol);
-                    lua_concat(L, 3);
-                }
-                lua_rawset(L, -3);
-            }
-        }
-        p = eol + 1;
+/* Takes the queued event h; once the queue is empty, lets libcurl go on if
+ * it was paused (it calls the write callback again from inside
+ * curl_easy_pause). */
+void anth_transfer_take_event(anth_transfer *t, const anth_event_head *h) {
+    if (anth_sink_take(&t->sink, h) && t->paused && t->easy != NULL) {
+        t->paused = 0;
+        t->last_byte = anth_clock_now();
+        curl_easy_pause(t->easy, CURLPAUSE_CONT);
     }
 }
 
-/* t:headers() -> the table of the response's headers */
-static int transfer_headers(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    push_header_table(L, t->head.data, t->head.len);
-    return 1;
-}
-
-/* core.parse_headers(block) -> the table of a raw header block (t:head()) */
-static int parse_headers(lua_State *L) {
-    size_t len;
-    const char *p = luaL_checklstring(L, 1, &len);
-    push_header_table(L, p, len);
-    return 1;
-}
-
-/* t:head() -> the raw header block; t:header(name) -> one header's value
- * (the first), name in lower case; both without building a table. */
-static int transfer_head(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    lua_pushlstring(L, t->head.data ? t->head.data : "", t->head.len);
-    return 1;
-}
-
-static int transfer_header(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    size_t n;
-    const char *name = luaL_checklstring(L, 2, &n);
-    const char *p = t->head.data, *end = p + t->head.len;
-    while (p != NULL && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (eol == NULL) eol = end;
-        if ((size_t)(eol - p) > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
-            push_trimmed(L, p + n + 1, eol);
-            return 1;
-        }
-        p = eol + 1;
-    }
-    return 0;
-}
-
-static int transfer_body(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
-    return 1;
-}
-
-/* t:json() -> value | nil, message: decodes the body without copying it into a string */
-static int transfer_json(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    if (anth_json_decode(L, t->body.data ? t->body.data : "", t->body.len)) return 1;
-    lua_pushnil(L);
-    lua_insert(L, -2);
-    return 2;
-}
-
-static int transfer_info(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
-    lua_newtable(L);
-    lua_pushstring(L, t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
-    lua_setfield(L, -2, "state");
-    lua_pushinteger(L, (lua_Integer)t->body.len);
-    lua_setfield(L, -2, "body_bytes");
-    lua_pushinteger(L, (lua_Integer)(t->events.len - t->events_pos));
-    lua_setfield(L, -2, "queued_bytes");
-    lua_pushboolean(L, t->paused);
-    lua_setfield(L, -2, "paused");
-    return 1;
-}
+/* --- the Lua object ------------------------------------------------------- */
 
 static int transfer_close(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
+    anth_transfer *t = anth_check_transfer(L, 1);
     anth_transfer_detach(t);
     if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; }
     return 0;
 }
 
 static int transfer_gc(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
+    anth_transfer *t = anth_check_transfer(L, 1);
     transfer_close(L);
     anth_buf_free(&t->head);
     anth_buf_free(&t->body);
-    anth_stream_free(t);
+    anth_sink_free(&t->sink);
     return 0;
 }
 
 static int transfer_tostring(lua_State *L) {
-    anth_transfer *t = check_transfer(L, 1);
+    anth_transfer *t = anth_check_transfer(L, 1);
     lua_pushfstring(L, "anthropic.transfer (%s)",
                     t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
     return 1;
 }
 
-void anth_open_transfer_methods(lua_State *L) {
+void anth_open_transfer(lua_State *L) {
     static const luaL_Reg methods[] = {
-        {"wait", transfer_wait},       {"poll", transfer_poll},
-        {"status", transfer_status},   {"error", transfer_error},
-        {"headers", transfer_headers}, {"body", transfer_body},
-        {"json", transfer_json},       {"info", transfer_info},
-        {"close", transfer_close},     {"done", transfer_done},
-        {"head", transfer_head},       {"header", transfer_header},
-        {NULL, NULL}};
-    if (luaL_newmetatable(L, ANTH_TRANSFER_MT)) {
-        lua_newtable(L);
-        anth_setfuncs(L, methods, 0);
-        anth_open_stream_methods(L, lua_gettop(L));
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, transfer_gc);
-        lua_setfield(L, -2, "__gc");
+        {"close", transfer_close},
+        {"__gc", transfer_gc},
 #if LUA_VERSION_NUM >= 504
-        lua_pushcfunction(L, transfer_close);
-        lua_setfield(L, -2, "__close");
+        {"__close", transfer_close},
 #endif
-        lua_pushcfunction(L, transfer_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
-    lua_pop(L, 1);
-    lua_pushcfunction(L, parse_headers);
-    lua_setfield(L, -2, "parse_headers");
+        {"__tostring", transfer_tostring},
+        {NULL, NULL}};
+    anth_register(L, ANTH_TRANSFER_MT, methods);
 }

@@ -1,27 +1,35 @@
-/* Sessions (one libcurl multi handle per client, so connections are reused)
- * and the transfers they drive. Shared by session.c, transfer.c and body.c. */
+/* The easy transfer: one HTTP exchange (one attempt of a request), made from
+ * a Lua spec table, run by its session's multi handle, its answer kept in the
+ * transfer (head, body) or handed to its sink (sink.h). transfer.c makes it,
+ * gets the bytes from libcurl's callbacks and ends it; response.c reads the
+ * answer back; session.c and wait.c drive it.
+ *
+ * The session struct is here too: a transfer joins and leaves its session's
+ * list and spare handles itself (session.c creates, drives and closes the
+ * session, and never the other way round). No Lua code ever runs inside a
+ * libcurl callback: callbacks only copy bytes. */
 #ifndef ANTH_TRANSFER_H
 #define ANTH_TRANSFER_H
 
-#include <stdio.h>
+#include "platform.h"
 #include <curl/curl.h>
 #include "core.h"
-#include "sse.h"
+#include "body.h"
+#include "sink.h"
+#include "socket_driver.h"
 
 #define ANTH_SESSION_MT "anthropic.session"
 #define ANTH_TRANSFER_MT "anthropic.transfer"
-#define ANTH_BODY_MT "anthropic.body"
 
 typedef struct anth_transfer anth_transfer;
-typedef struct anth_body anth_body;
 
 typedef struct anth_session {
     CURLM *multi;
-    anth_transfer *active;  /* transfers added to multi, linked through next */
-    CURL *spare[4];         /* finished easy handles kept for reuse */
+    anth_transfer *active; /* transfers added to multi, linked through next */
+    CURL *spare[4];        /* finished easy handles kept for reuse */
     int nspare;
     int closed;
-    void *driver;           /* socket_driver.c's state while a host loop drives the session */
+    anth_driver *driver; /* while a host loop drives the session (sess:watch()) */
 } anth_session;
 
 typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
@@ -32,91 +40,42 @@ struct anth_transfer {
     CURL *easy;
     struct curl_slist *headers;
     anth_tstate state;
-    int added;           /* currently inside sess->multi */
+    int added;            /* currently inside sess->multi */
     const char *err_kind; /* "connection", "timeout", "aborted", ... */
     CURLcode code;
     long status;
-    anth_buf head;       /* raw header lines of the last response */
+    anth_buf head;        /* raw header lines of the last response */
     anth_buf body;
-    double idle_timeout; /* seconds without a byte before giving up, 0 = none */
-    double last_byte;    /* monotonic seconds of the last received byte */
-    int head_done;       /* the final response's header block has ended */
-    int sink;            /* where a 2xx body goes: ANTH_SINK_* */
-    int mode;            /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
-    int paused;          /* the queue is full: libcurl waits until Lua takes events */
-    anth_sse sse;
-    anth_buf partial;    /* ANTH_SINK_LINES: the unfinished last line */
-    FILE *out;           /* ANTH_SINK_FILE */
-    curl_mime *mime;     /* a multipart body */
+    double idle_timeout;  /* seconds without a byte before giving up, 0 = none */
+    double last_byte;     /* monotonic seconds of the last received byte */
+    int head_done;        /* the final response's header block has ended */
+    int mode;             /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
+    int paused;           /* the queue is full: libcurl waits until Lua takes events */
+    anth_sink sink;       /* where a 2xx body goes (kind ANTH_SINK_BODY: nowhere, kept) */
+    curl_mime *mime;      /* a multipart body */
     const anth_body *rbody; /* a body with splices, read by libcurl piece by piece */
     size_t rpos;
-    anth_buf events;     /* queued events, each an anth_event_head then its bytes */
-    size_t events_pos;   /* read offset into events */
-    size_t nevents;      /* events received so far */
     char errbuf[CURL_ERROR_SIZE];
 };
 
-/* A request body encoded once and shared by every attempt of a request.
- * Large strings are not copied into buf: each splice says that the bytes of
- * a Lua string (kept alive by the body's user value) go at offset `at` of
- * buf, so the body is buf with those pieces inserted. */
-typedef struct anth_splice {
-    size_t at;
-    const char *p;
-    size_t n;
-} anth_splice;
+static inline anth_transfer *anth_check_transfer(lua_State *L, int idx) {
+    return (anth_transfer *)luaL_checkudata(L, idx, ANTH_TRANSFER_MT);
+}
 
-struct anth_body {
-    anth_buf buf;
-    anth_splice *splices;
-    size_t nsplices, capsplices;
-    size_t total; /* buf.len plus every splice */
-};
+/* sess:request(spec): pushes a new transfer, already added to s's multi
+ * handle; the session is at stack index 1. Raises on a bad spec. */
+int anth_transfer_new(lua_State *L, anth_session *s, int spec);
 
-/* Copies up to max bytes of the body from position pos; returns how many. */
-size_t anth_body_read(const anth_body *b, size_t pos, char *dst, size_t max);
-
-/* spec.stream = true: events; spec.lines = true: one JSON value per line
- * (JSONL); spec.output = path: the body is written to a file. */
-enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
-
-/* Queued bytes above which libcurl is paused until Lua catches up, so a
- * stream of any length runs in constant memory. */
-#define ANTH_QUEUE_MAX ((size_t)16 * 1024)
-
-/* The head of one queued event; the event name and the data follow it. */
-typedef struct anth_event_head {
-    size_t elen, dlen;
-} anth_event_head;
-
-double anth_now(void);
-/* stream.c: takes the body bytes of a transfer with a sink; returns 0 or -1. */
-int anth_stream_feed(anth_transfer *t, const char *p, size_t len);
-/* Whether the sink takes this answer (by its status and content type). */
-int anth_stream_applies(anth_transfer *t);
-/* Ends the sink when the transfer is done (the last line without \n, the file). */
-void anth_stream_end(anth_transfer *t);
-/* upload.c: spec.multipart = list of parts {name, data | path, filename, type}. */
-void anth_set_multipart(lua_State *L, anth_transfer *t, int spec);
-void anth_stream_init(anth_transfer *t);
-void anth_stream_free(anth_transfer *t);
-void anth_open_stream_methods(lua_State *L, int methods);
-anth_session *anth_check_session(lua_State *L, int idx);
-/* Drives every transfer of the session, waiting at most timeout_ms for activity. */
-int anth_session_drive(anth_session *s, int timeout_ms);
-/* Finishes the transfers libcurl reports done, and those past their idle
- * timeout; returns the ms until the nearest idle deadline (or timeout_ms). */
-int anth_session_reap(anth_session *s, int timeout_ms);
-/* socket_driver.c: host-loop driving through libcurl's socket API. */
-void anth_open_socket_methods(lua_State *L, int methods);
-void anth_socket_driver_free(anth_session *s);
-int anth_close_socket(void *session, curl_socket_t fd);
-/* anth_session_drive of a watched session: poll(2) + curl_multi_socket_action. */
-int anth_socket_drive(anth_session *s, int timeout_ms);
-void anth_transfer_detach(anth_transfer *t);
+/* libcurl reports t done with code: its result is kept and t leaves its
+ * session. No-op unless t is running. */
 void anth_transfer_finish(anth_transfer *t, CURLcode code);
-int anth_transfer_start(lua_State *L, anth_session *s, int spec);
-void anth_open_body(lua_State *L);
-void anth_open_transfer_methods(lua_State *L);
+
+/* Takes t out of its session (a running t is aborted), returning its easy
+ * handle to the session's spares. Keeps the results; idempotent. */
+void anth_transfer_detach(anth_transfer *t);
+
+/* Takes the queued event anth_sink_peek gave; when that empties the queue,
+ * lets libcurl go on if it was paused. */
+void anth_transfer_take_event(anth_transfer *t, const anth_event_head *h);
 
 #endif

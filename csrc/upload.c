@@ -1,6 +1,6 @@
 /* Multipart bodies (libcurl's MIME API): a part's file is streamed from
  * disk by libcurl, never read whole into Lua. */
-#include "transfer.h"
+#include "upload.h"
 
 static const char *part_string(lua_State *L, int part, const char *key, size_t *len, int i) {
     const char *v = NULL;
@@ -14,13 +14,13 @@ static const char *part_string(lua_State *L, int part, const char *key, size_t *
     return v;
 }
 
-void anth_set_multipart(lua_State *L, anth_transfer *t, int spec) {
+void anth_set_multipart(lua_State *L, CURL *easy, curl_mime **mime, int spec) {
     int i, n;
     lua_getfield(L, spec, "multipart");
     if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
     luaL_checktype(L, -1, LUA_TTABLE);
-    t->mime = curl_mime_init(t->easy);
-    if (t->mime == NULL) luaL_error(L, "anthropic: out of memory");
+    *mime = curl_mime_init(easy);
+    if (*mime == NULL) luaL_error(L, "anthropic: out of memory");
     n = (int)anth_rawlen(L, -1);
     for (i = 1; i <= n; i++) {
         size_t dlen = 0, ignored;
@@ -37,7 +37,7 @@ void anth_set_multipart(lua_State *L, anth_transfer *t, int spec) {
         type = part_string(L, idx, "type", &ignored, i);
         if (name == NULL || (data == NULL) == (path == NULL))
             luaL_error(L, "anthropic: multipart[%d] needs a name and either data or path", i);
-        part = curl_mime_addpart(t->mime);
+        part = curl_mime_addpart(*mime);
         if (part == NULL) luaL_error(L, "anthropic: out of memory");
         curl_mime_name(part, name);
         if (data != NULL) {
@@ -50,5 +50,5 @@ void anth_set_multipart(lua_State *L, anth_transfer *t, int spec) {
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    curl_easy_setopt(t->easy, CURLOPT_MIMEPOST, t->mime);
+    curl_easy_setopt(easy, CURLOPT_MIMEPOST, *mime);
 }

@@ -1,0 +1,64 @@
+/* The platform layer: every call that differs between POSIX (Linux, macOS)
+ * and Windows, behind one small interface. Plain C, no Lua, no libcurl; the
+ * rest of csrc/ includes no system header beyond ISO C and these.
+ *
+ * Include this before <curl/curl.h>: on Windows it picks the Windows version
+ * (Vista+, for WSAPoll and InitOnce) before curl.h pulls in winsock2.h. */
+#ifndef ANTH_PLATFORM_H
+#define ANTH_PLATFORM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef _WIN32
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600
+#endif
+#include <winsock2.h>
+#include <windows.h>
+typedef SOCKET anth_socket_t;
+typedef WSAPOLLFD anth_pollfd;
+typedef INIT_ONCE anth_once_t;
+#define ANTH_ONCE_INIT INIT_ONCE_STATIC_INIT
+#else
+#include <poll.h>
+#include <pthread.h>
+typedef int anth_socket_t;
+typedef struct pollfd anth_pollfd;
+typedef pthread_once_t anth_once_t;
+#define ANTH_ONCE_INIT PTHREAD_ONCE_INIT
+#endif
+/* anth_pollfd has the fields fd, events and revents, and POLLIN, POLLOUT,
+ * POLLERR, POLLHUP and POLLNVAL mean the same on both. */
+
+/* Monotonic seconds (an arbitrary origin; only differences mean something). */
+double anth_clock_now(void);
+
+/* Blocks the calling thread for the given seconds (resumed when a signal
+ * interrupts it); nothing for seconds <= 0. */
+void anth_sleep(double seconds);
+
+/* poll(2) / WSAPoll over n sockets, at most timeout_ms (0: do not wait).
+ * Returns how many have events, 0 on timeout, -1 on error. */
+int anth_poll(anth_pollfd *fds, size_t n, int timeout_ms);
+
+/* Closes a socket (close(2) / closesocket). Returns 0 or -1. */
+int anth_socket_close(anth_socket_t fd);
+
+/* Runs fn once per process, whatever the thread (pthread_once /
+ * InitOnceExecuteOnce). */
+void anth_once(anth_once_t *once, void (*fn)(void));
+
+/* Memory for one large output: an anonymous mapping with transparent huge
+ * pages asked for where that exists (first-touch page faults otherwise
+ * dominate the run time of a big base64 encoding), else malloc. *mapped tells
+ * anth_big_free which it was. NULL when out of memory. */
+void *anth_big_alloc(size_t n, int *mapped);
+void anth_big_free(void *p, size_t n, int mapped);
+
+/* What an open file is: returns 0 and sets *is_dir, and *size to its size in
+ * bytes when it is a regular file (-1 otherwise: a pipe, a device); returns -1
+ * with errno set when the system cannot tell. */
+int anth_file_kind(FILE *f, int *is_dir, long long *size);
+
+#endif

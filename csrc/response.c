@@ -1,0 +1,216 @@
+/* Reading a transfer's answer (methods of anthropic.transfer): status,
+ * error, headers, body (as bytes or decoded), and the events its sink queued,
+ * decoded from JSON as Lua takes them (with the API's text-delta fast path). */
+#include <string.h>
+#include "transfer.h"
+#include "json_api.h"
+
+static char lower(char c) {
+    return (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+}
+
+/* Whether the n bytes at p are name, ASCII case aside (name in lower case). */
+static int same_name(const char *p, const char *name, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (lower(p[i]) != lower(name[i])) return 0;
+    return 1;
+}
+
+static int transfer_done(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    return 1;
+}
+
+static int transfer_status(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    long status = t->status;
+    if (status == 0 && t->easy != NULL) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    lua_pushinteger(L, status);
+    return 1;
+}
+
+/* t:error() -> nil while fine, else kind, message */
+static int transfer_error(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    if (t->state != ANTH_T_FAILED) return 0;
+    lua_pushstring(L, t->err_kind);
+    if (strcmp(t->err_kind, "idle_timeout") == 0)
+        lua_pushliteral(L, "no data received within the stream idle timeout");
+    else if (t->errbuf[0] != '\0')
+        lua_pushstring(L, t->errbuf);
+    else
+        lua_pushstring(L, curl_easy_strerror(t->code));
+    return 2;
+}
+
+static void push_trimmed(lua_State *L, const char *p, const char *e) {
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
+    lua_pushlstring(L, p, (size_t)(e - p));
+}
+
+/* Pushes the table of a raw header block: lower-cased names; repeated
+ * headers joined by ", ". */
+static void push_header_table(lua_State *L, const char *p, size_t len) {
+    const char *end = p + len;
+    lua_newtable(L);
+    while (p != NULL && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *colon;
+        if (eol == NULL) eol = end;
+        colon = memchr(p, ':', (size_t)(eol - p));
+        if (colon != NULL && colon > p) {
+            char name[256];
+            size_t i, n = (size_t)(colon - p);
+            if (n < sizeof name) {
+                for (i = 0; i < n; i++) name[i] = lower(p[i]);
+                lua_pushlstring(L, name, n);
+                lua_pushvalue(L, -1);
+                lua_rawget(L, -3);
+                if (lua_isnil(L, -1)) {
+                    lua_pop(L, 1);
+                    push_trimmed(L, colon + 1, eol);
+                } else {
+                    lua_pushliteral(L, ", ");
+                    push_trimmed(L, colon + 1, eol);
+                    lua_concat(L, 3);
+                }
+                lua_rawset(L, -3);
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+/* t:headers() -> the table of the response's headers */
+static int transfer_headers(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    push_header_table(L, t->head.data, t->head.len);
+    return 1;
+}
+
+/* core.parse_headers(block) -> the table of a raw header block (t:head()) */
+static int parse_headers(lua_State *L) {
+    size_t len;
+    const char *p = luaL_checklstring(L, 1, &len);
+    push_header_table(L, p, len);
+    return 1;
+}
+
+/* t:head() -> the raw header block; t:header(name) -> one header's value
+ * (the first), name in lower case; both without building a table. */
+static int transfer_head(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_pushlstring(L, t->head.data ? t->head.data : "", t->head.len);
+    return 1;
+}
+
+static int transfer_header(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    size_t n;
+    const char *name = luaL_checklstring(L, 2, &n);
+    const char *p = t->head.data, *end = p + t->head.len;
+    while (p != NULL && p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL) eol = end;
+        if ((size_t)(eol - p) > n && p[n] == ':' && same_name(p, name, n)) {
+            push_trimmed(L, p + n + 1, eol);
+            return 1;
+        }
+        p = eol + 1;
+    }
+    return 0;
+}
+
+static int transfer_body(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
+    return 1;
+}
+
+/* t:json() -> value | nil, message: decodes the body without copying it into a string */
+static int transfer_json(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    if (anth_json_decode(L, t->body.data ? t->body.data : "", t->body.len)) return 1;
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+}
+
+static int transfer_info(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_newtable(L);
+    lua_pushstring(L, t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
+    lua_setfield(L, -2, "state");
+    lua_pushinteger(L, (lua_Integer)t->body.len);
+    lua_setfield(L, -2, "body_bytes");
+    lua_pushinteger(L, (lua_Integer)anth_sink_queued(&t->sink));
+    lua_setfield(L, -2, "queued_bytes");
+    lua_pushboolean(L, t->paused);
+    lua_setfield(L, -2, "paused");
+    return 1;
+}
+
+/* --- events ----------------------------------------------------------- */
+
+/* t:next_event() -> nil when none is queued; else name, value (the data
+ * decoded as JSON), or name, nil, message when the data is not JSON. */
+static int next_event(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    anth_event_head h;
+    const char *p = anth_sink_peek(&t->sink, &h);
+    int n;
+    if (p == NULL) return 0;
+    lua_pushlstring(L, p, h.elen);
+    n = anth_json_decode(L, p + h.elen, h.dlen) ? 2 : 3;
+    if (n == 3) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+    }
+    anth_transfer_take_event(t, &h); /* p is gone from here on */
+    return n;
+}
+
+/* t:next_fast() -> like t:next_event(), except that a text delta comes back
+ * as true, index, text (no tables: the hot path of s:text()). */
+static int next_fast(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    anth_event_head h;
+    const char *p = anth_sink_peek(&t->sink, &h);
+    lua_Integer index;
+    if (p == NULL) return 0;
+    if (!anth_api_text_delta(L, p + h.elen, h.dlen, &index)) return next_event(L);
+    anth_transfer_take_event(t, &h);
+    lua_pushboolean(L, 1);
+    lua_pushinteger(L, index);
+    lua_pushvalue(L, -3);
+    return 3;
+}
+
+/* t:stream_info() -> events received so far, whether a partial event is
+ * buffered (a stream cut short), whether the body is events ("events",
+ * "body" or nil when nothing came yet). */
+static int stream_info(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_pushinteger(L, (lua_Integer)t->sink.nevents);
+    lua_pushboolean(L, anth_sink_partial(&t->sink));
+    if (t->mode == 0) lua_pushnil(L);
+    else lua_pushstring(L, t->mode == 2 ? "events" : "body");
+    return 3;
+}
+
+void anth_open_response(lua_State *L) {
+    static const luaL_Reg methods[] = {
+        {"status", transfer_status},   {"error", transfer_error},
+        {"headers", transfer_headers}, {"body", transfer_body},
+        {"json", transfer_json},       {"info", transfer_info},
+        {"done", transfer_done},       {"head", transfer_head},
+        {"header", transfer_header},   {"next_event", next_event},
+        {"next_fast", next_fast},      {"stream_info", stream_info},
+        {NULL, NULL}};
+    static const luaL_Reg funcs[] = {{"parse_headers", parse_headers}, {NULL, NULL}};
+    anth_register(L, ANTH_TRANSFER_MT, methods);
+    anth_setfuncs(L, funcs, 0);
+}

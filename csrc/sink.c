@@ -1,0 +1,109 @@
+/* Sinks (sink.h). */
+#include <string.h>
+#include "sink.h"
+
+static int queue_event(void *ud, const char *event, size_t elen, const char *data, size_t dlen) {
+    anth_sink *k = ud;
+    anth_event_head h;
+    h.elen = elen;
+    h.dlen = dlen;
+    if (anth_buf_grow(&k->events, sizeof h + elen + dlen) != 0) return ANTH_SSE_ENOMEM;
+    anth_buf_append(&k->events, &h, sizeof h);
+    anth_buf_append(&k->events, event, elen);
+    anth_buf_append(&k->events, data, dlen);
+    k->nevents++;
+    return 0;
+}
+
+void anth_sink_init(anth_sink *k) {
+    memset(k, 0, sizeof *k);
+    k->kind = ANTH_SINK_BODY;
+    anth_sse_init(&k->sse, queue_event, k);
+    anth_buf_init(&k->events);
+    anth_buf_init(&k->partial);
+}
+
+void anth_sink_free(anth_sink *k) {
+    if (k->out != NULL) {
+        fclose(k->out);
+        k->out = NULL;
+    }
+    anth_sse_free(&k->sse);
+    anth_buf_free(&k->events);
+    anth_buf_free(&k->partial);
+}
+
+int anth_sink_open_file(anth_sink *k, const char *path) {
+    k->out = fopen(path, "wb");
+    if (k->out == NULL) return -1;
+    k->kind = ANTH_SINK_FILE;
+    return 0;
+}
+
+int anth_sink_takes(const anth_sink *k, long status, const char *content_type) {
+    if (status < 200 || status >= 300) return 0;
+    if (k->kind != ANTH_SINK_EVENTS) return 1;
+    return content_type == NULL || strstr(content_type, "event-stream") != NULL;
+}
+
+/* JSONL: each complete non-blank line is queued as an event without a name. */
+static int feed_lines(anth_sink *k, const char *p, size_t len) {
+    const char *end = p + len, *nl;
+    while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        const char *line = p;
+        size_t n = (size_t)(nl - p);
+        if (k->partial.len > 0) {
+            if (anth_buf_append(&k->partial, p, n) != 0) return -1;
+            line = k->partial.data;
+            n = k->partial.len;
+        }
+        if (n > 0 && line[n - 1] == '\r') n--;
+        if (n > 0 && queue_event(k, "", 0, line, n) != 0) return -1;
+        k->partial.len = 0;
+        p = nl + 1;
+    }
+    if (p < end && anth_buf_append(&k->partial, p, (size_t)(end - p)) != 0) return -1;
+    return 0;
+}
+
+const char *anth_sink_feed(anth_sink *k, const char *p, size_t len) {
+    int rc = 0;
+    if (k->kind == ANTH_SINK_EVENTS) {
+        rc = anth_sse_feed(&k->sse, p, len);
+        if (rc == ANTH_SSE_ETOOBIG) return "event_too_large";
+    } else if (k->kind == ANTH_SINK_LINES) {
+        rc = feed_lines(k, p, len);
+    } else if (k->out != NULL && fwrite(p, 1, len, k->out) != len) {
+        return "write_error";
+    }
+    return rc != 0 ? "out_of_memory" : NULL;
+}
+
+const char *anth_sink_end(anth_sink *k, int complete) {
+    const char *err = NULL;
+    if (k->kind == ANTH_SINK_LINES && complete && k->partial.len > 0) {
+        if (queue_event(k, "", 0, k->partial.data, k->partial.len) == 0) k->partial.len = 0;
+    }
+    if (k->out != NULL) {
+        if (fclose(k->out) != 0 && complete) err = "write_error";
+        k->out = NULL;
+    }
+    return err;
+}
+
+const char *anth_sink_peek(const anth_sink *k, anth_event_head *h) {
+    if (k->events_pos >= k->events.len) return NULL;
+    memcpy(h, k->events.data + k->events_pos, sizeof *h);
+    return k->events.data + k->events_pos + sizeof *h;
+}
+
+int anth_sink_take(anth_sink *k, const anth_event_head *h) {
+    k->events_pos += sizeof *h + h->elen + h->dlen;
+    if (k->events_pos < k->events.len) return 0;
+    k->events.len = k->events_pos = 0;
+    return 1;
+}
+
+int anth_sink_partial(const anth_sink *k) {
+    return anth_sse_pending(&k->sse);
+}
