@@ -1,6 +1,7 @@
 # lua-anthropic: `make` builds anthropic/core.so for Lua 5.4 (LUA=luajit,
 # lua5.1, lua5.2, lua5.3 for the others); `make test` installs what is
-# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT.
+# missing, lints, runs the C unit tests (test/c/) and the busted suite under
+# Lua 5.4 and LuaJIT.
 
 LUA ?= lua5.4
 TEST_LUAS ?= lua5.4 luajit
@@ -25,7 +26,7 @@ DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit 
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
+.PHONY: all test test-all check-% check-c check-mingw deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
 
 # anthropic/core.so, rebuilt when LUA changes (the stamp names the Lua).
 all: anthropic/.built-for-$(LUA)
@@ -67,6 +68,26 @@ deps-all:
 lint:
 	luacheck --no-color -q lua spec examples bench
 	sh .ci/docs.sh --check
+	python3 .ci/c_graph.py -q csrc
+
+# The C unit tests (test/c/): each links only the csrc/ files it tests.
+C_TEST_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g $(WARN) -Icsrc
+JSON_TEST_SRCS = csrc/fpconv.c csrc/json_string.c csrc/json_path.c csrc/json_write.c \
+  csrc/json_api.c csrc/json_decode.c csrc/buffer.c csrc/compat.c
+build/c-test/sse_test: test/c/sse_test.c csrc/sse.c csrc/buffer.c csrc/sse.h csrc/buffer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_CFLAGS) -o $@ test/c/sse_test.c csrc/sse.c csrc/buffer.c
+build/c-test/json_test: test/c/json_test.c $(JSON_TEST_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(C_TEST_CFLAGS) $(call lua_cflags,lua5.4) -o $@ test/c/json_test.c $(JSON_TEST_SRCS) \
+	  $(shell pkg-config --libs lua5.4) -lm
+check-c: build/c-test/sse_test build/c-test/json_test
+	build/c-test/sse_test
+	build/c-test/json_test
+
+# Every csrc/*.c compiles for Windows (mingw-w64, compile only).
+check-mingw:
+	sh .ci/mingw.sh
 
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
@@ -75,6 +96,7 @@ check-%: build/%/anthropic/core.so
 
 test: deps
 	$(MAKE) lint
+	$(MAKE) --no-print-directory check-c
 	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 	$(MAKE) --no-print-directory embed-test

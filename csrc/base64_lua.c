@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core.h"
+#include "compat.h"
 #include "base64.h"
 #include "platform.h"
 

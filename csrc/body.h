@@ -6,7 +6,8 @@
 #ifndef ANTH_BODY_H
 #define ANTH_BODY_H
 
-#include "core.h"
+#include "compat.h"
+#include "buffer.h"
 
 #define ANTH_BODY_MT "anthropic.body"
 

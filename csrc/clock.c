@@ -1,6 +1,6 @@
 /* core.now() and core.sleep(seconds): the monotonic clock, and the blocking
  * sleep of the retry back-off of blocking calls (platform.c does the work). */
-#include "core.h"
+#include "compat.h"
 #include "platform.h"
 
 static int core_now(lua_State *L) {

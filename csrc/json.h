@@ -5,7 +5,14 @@
 #ifndef ANTH_JSON_H
 #define ANTH_JSON_H
 
-#include "core.h"
+#include "compat.h"
+#include "buffer.h"
+
+/* Registry names of the metatables that mark a table as a JSON array or object
+ * (set by anthropic.array / anthropic.object and by the reader on empty ones;
+ * core.array_mt and core.object_mt). */
+#define ANTH_ARRAY_MT "anthropic.json.array"
+#define ANTH_OBJECT_MT "anthropic.json.object"
 
 /* Deepest nesting of arrays/objects either direction accepts. */
 #define ANTH_JSON_MAX_DEPTH 1000

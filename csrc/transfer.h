@@ -13,7 +13,8 @@
 
 #include "platform.h"
 #include <curl/curl.h>
-#include "core.h"
+#include "compat.h"
+#include "buffer.h"
 #include "body.h"
 #include "sink.h"
 #include "socket_driver.h"

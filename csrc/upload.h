@@ -4,7 +4,7 @@
 
 #include "platform.h"
 #include <curl/curl.h>
-#include "core.h"
+#include "compat.h"
 
 /* spec.multipart = list of parts {name, data | path, filename, type}: builds
  * the MIME body of easy into *mime (set as soon as it exists, so its owner

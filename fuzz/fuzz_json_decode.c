@@ -8,7 +8,7 @@
 
 #include <lualib.h>
 
-#include "../csrc/core.h"
+#include "../csrc/json.h"
 
 static int equal(lua_State *L, int a, int b, int depth) {
     if (lua_type(L, a) != lua_type(L, b)) return 0;
@@ -50,7 +50,8 @@ static int equal(lua_State *L, int a, int b, int depth) {
 
 static int encode(lua_State *L) {
     anth_buf *b = lua_touserdata(L, 2);
-    anth_json_encode(L, 1, b, 0);
+    anth_json_opts opts = {NULL, 0, NULL, NULL}; /* no rules: the reader marks empty tables */
+    anth_json_encode(L, 1, b, &opts);
     return 0;
 }
 
