@@ -72,12 +72,12 @@ lint:
 
 # The C unit tests (test/c/): each links only the csrc/ files it tests.
 C_TEST_CFLAGS = -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g $(WARN) -Icsrc
-JSON_TEST_SRCS = csrc/fpconv.c csrc/json_string.c csrc/json_path.c csrc/json_write.c \
+JSON_TEST_SRCS = csrc/fpconv.c csrc/json_path.c csrc/json_write.c \
   csrc/json_api.c csrc/json_decode.c csrc/buffer.c csrc/compat.c
-build/c-test/sse_test: test/c/sse_test.c csrc/sse.c csrc/buffer.c csrc/sse.h csrc/buffer.h
+build/c-test/sse_test: test/c/sse_test.c test/c/check.h csrc/sse.c csrc/buffer.c csrc/sse.h csrc/buffer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(C_TEST_CFLAGS) -o $@ test/c/sse_test.c csrc/sse.c csrc/buffer.c
-build/c-test/json_test: test/c/json_test.c $(JSON_TEST_SRCS) $(HDRS)
+build/c-test/json_test: test/c/json_test.c test/c/check.h $(JSON_TEST_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(C_TEST_CFLAGS) $(call lua_cflags,lua5.4) -o $@ test/c/json_test.c $(JSON_TEST_SRCS) \
 	  $(shell pkg-config --libs lua5.4) -lm

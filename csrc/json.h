@@ -30,14 +30,18 @@
 #define ANTH_JSON_CONTEXT(c) ((c) & 0xff)
 
 typedef struct anth_json_key {
-    const char *name;
-    size_t len;
-    int child; /* context of the value under this key, maybe | ANTH_JSON_EMPTY_ARRAY */
+    const char *name; /* NULL ends a group */
+    int child;        /* context of the value under this key, maybe | ANTH_JSON_EMPTY_ARRAY */
 } anth_json_key;
 
+/* Longest key a context can name. */
+#define ANTH_JSON_KEY_MAX 31
+
 typedef struct anth_json_context {
-    const anth_json_key *keys; /* sorted by len: the lookup stops at a longer one */
-    size_t nkeys;
+    /* The keys that mean something here, grouped by length: keys[n] is the
+     * group of n-byte keys (or NULL), so a key is compared with its group
+     * only. NULL: no key means anything here. */
+    const anth_json_key *const *keys;
     int other; /* context of the value under any other key */
     int item;  /* context of an array's items */
 } anth_json_context;

@@ -8,59 +8,53 @@
  * schemas (properties, $defs). */
 enum { API, DATA, SCHEMA, NAMEMAP };
 #define LIST ANTH_JSON_EMPTY_ARRAY
-#define KEY(name, child) {name, sizeof(name) - 1, child}
+#define KEY(name, child) {name, child}
+#define END {NULL, 0}
 
-static const anth_json_key api_keys[] = { /* sorted by length */
-    KEY("betas", API | LIST),
-    KEY("edits", API | LIST),
-    KEY("input", DATA),
-    KEY("tools", API | LIST),
-    KEY("schema", SCHEMA),
-    KEY("skills", API | LIST),
-    KEY("system", API | LIST),
-    KEY("content", API | LIST),
-    KEY("sources", API | LIST),
-    KEY("messages", API | LIST),
-    KEY("metadata", DATA),
-    KEY("requests", API | LIST),
-    KEY("citations", API | LIST),
-    KEY("attachments", API | LIST),
-    KEY("mcp_servers", API | LIST),
-    KEY("input_schema", SCHEMA),
-    KEY("allowed_tools", API | LIST),
-    KEY("stop_sequences", API | LIST),
-    KEY("allowed_domains", API | LIST),
-    KEY("blocked_domains", API | LIST),
+/* The keys of an API object, grouped by length. */
+static const anth_json_key api5[] = {KEY("betas", API | LIST), KEY("edits", API | LIST),
+                                     KEY("input", DATA), KEY("tools", API | LIST), END};
+static const anth_json_key api6[] = {KEY("schema", SCHEMA), KEY("skills", API | LIST),
+                                     KEY("system", API | LIST), END};
+static const anth_json_key api7[] = {KEY("content", API | LIST), KEY("sources", API | LIST), END};
+static const anth_json_key api8[] = {KEY("messages", API | LIST), KEY("metadata", DATA),
+                                     KEY("requests", API | LIST), END};
+static const anth_json_key api9[] = {KEY("citations", API | LIST), END};
+static const anth_json_key api11[] = {KEY("attachments", API | LIST), KEY("mcp_servers", API | LIST), END};
+static const anth_json_key api12[] = {KEY("input_schema", SCHEMA), END};
+static const anth_json_key api13[] = {KEY("allowed_tools", API | LIST), END};
+static const anth_json_key api14[] = {KEY("stop_sequences", API | LIST), END};
+static const anth_json_key api15[] = {KEY("allowed_domains", API | LIST),
+                                      KEY("blocked_domains", API | LIST), END};
+static const anth_json_key *const api_keys[ANTH_JSON_KEY_MAX + 1] = {
+    [5] = api5, [6] = api6, [7] = api7, [8] = api8, [9] = api9,
+    [11] = api11, [12] = api12, [13] = api13, [14] = api14, [15] = api15,
 };
 
-/* Any other key of a schema (items, additionalProperties, not, if/then/else,
- * contains, ...) holds a subschema: empty -> {}. */
-static const anth_json_key schema_keys[] = { /* sorted by length */
-    KEY("enum", DATA | LIST),
-    KEY("type", DATA | LIST),
-    KEY("$defs", NAMEMAP),
-    KEY("allOf", SCHEMA | LIST),
-    KEY("anyOf", SCHEMA | LIST),
-    KEY("const", DATA),
-    KEY("oneOf", SCHEMA | LIST),
-    KEY("default", DATA),
-    KEY("examples", DATA | LIST),
-    KEY("required", DATA | LIST),
-    KEY("properties", NAMEMAP),
-    KEY("definitions", NAMEMAP),
-    KEY("prefixItems", SCHEMA | LIST),
-    KEY("dependentSchemas", NAMEMAP),
-    KEY("patternProperties", NAMEMAP),
+/* The keys of a JSON Schema, grouped by length. Any other key (items,
+ * additionalProperties, not, if/then/else, contains, ...) holds a subschema:
+ * empty -> {}. */
+static const anth_json_key schema4[] = {KEY("enum", DATA | LIST), KEY("type", DATA | LIST), END};
+static const anth_json_key schema5[] = {KEY("$defs", NAMEMAP), KEY("allOf", SCHEMA | LIST),
+                                        KEY("anyOf", SCHEMA | LIST), KEY("const", DATA),
+                                        KEY("oneOf", SCHEMA | LIST), END};
+static const anth_json_key schema7[] = {KEY("default", DATA), END};
+static const anth_json_key schema8[] = {KEY("examples", DATA | LIST), KEY("required", DATA | LIST), END};
+static const anth_json_key schema10[] = {KEY("properties", NAMEMAP), END};
+static const anth_json_key schema11[] = {KEY("definitions", NAMEMAP), KEY("prefixItems", SCHEMA | LIST), END};
+static const anth_json_key schema16[] = {KEY("dependentSchemas", NAMEMAP), END};
+static const anth_json_key schema17[] = {KEY("patternProperties", NAMEMAP), END};
+static const anth_json_key *const schema_keys[ANTH_JSON_KEY_MAX + 1] = {
+    [4] = schema4, [5] = schema5, [7] = schema7, [8] = schema8,
+    [10] = schema10, [11] = schema11, [16] = schema16, [17] = schema17,
 };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const anth_json_context contexts[] = {
-    /* keys, nkeys, other key, array item */
-    [API] = {api_keys, COUNT(api_keys), API, API},
-    [DATA] = {NULL, 0, DATA, DATA},
-    [SCHEMA] = {schema_keys, COUNT(schema_keys), SCHEMA, SCHEMA},
-    [NAMEMAP] = {NULL, 0, SCHEMA, SCHEMA},
+    /* keys, context under any other key, context of array items */
+    [API] = {api_keys, API, API},
+    [DATA] = {NULL, DATA, DATA},
+    [SCHEMA] = {schema_keys, SCHEMA, SCHEMA},
+    [NAMEMAP] = {NULL, SCHEMA, SCHEMA},
 };
 
 const anth_json_rules anth_api_json_rules = {contexts, API};

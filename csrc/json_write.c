@@ -3,9 +3,10 @@
  * Generic: it knows no API. Where an empty table is "[]" comes from the rules
  * it is given (json_api.c has the API's), a foreign codec's sentinels from
  * the marks table. Numbers are formatted by fpconv.c, strings escaped by
- * json_string.c, and errors that name the path of the bad value are raised by
+ * json_string.h classifies string bytes, and errors that name the path of the bad value are raised by
  * json_path.c. Nothing is allocated besides the output buffer. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,14 +36,43 @@ static void enc_oom(enc_state *e) {
 
 /* ---- contexts (the rules as data) ------------------------------------------ */
 
+/* Whether the n bytes at a and b are the same: word compares, as a key is
+ * short and a libc memcmp call would cost more than the compare. */
+static inline int same_key(const char *a, const char *b, size_t n) {
+    if (n >= 8) { /* 8 bytes at a time, the last 8 overlapping */
+        uint64_t x, y;
+        size_t i;
+        for (i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y) return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) { /* the first and the last 4 */
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    while (n > 0 && *a == *b) a++, b++, n--;
+    return n == 0;
+}
+
 /* The context of the value under key k of an object written in context ctx. */
 static inline int child_of_key(const anth_json_rules *r, int ctx, const char *k, size_t n) {
     const anth_json_context *c;
-    const anth_json_key *key, *end;
+    const anth_json_key *key;
     if (r == NULL) return 0;
     c = &r->contexts[ctx];
-    for (key = c->keys, end = key + c->nkeys; key < end && key->len <= n; key++)
-        if (key->len == n && memcmp(key->name, k, n) == 0) return key->child;
+    if (n == 0 || n > ANTH_JSON_KEY_MAX || c->keys == NULL || (key = c->keys[n]) == NULL)
+        return c->other; /* most keys stop here */
+    for (; key->name != NULL; key++)
+        if (key->name[0] == k[0] && same_key(key->name, k, n)) return key->child;
     return c->other;
 }
 
@@ -75,16 +105,55 @@ static void put_double(enc_state *e, double d, const anth_json_frame *f) {
     put(e, buf, (size_t)anth_fpconv_double(d, buf));
 }
 
-static void put_string(enc_state *e, const char *s, size_t n, const anth_json_frame *f, int is_key) {
-    size_t bad = 0;
-    int rc = anth_json_put_string(e->out, s, n, &bad);
-    if (rc == 0) return;
-    if (rc < 0) enc_oom(e);
-    {
-        char pos[32];
-        snprintf(pos, sizeof pos, "%llu", (unsigned long long)bad + 1);
-        enc_error(e, f, is_key ? "invalid UTF-8 in key at byte %s" : "invalid UTF-8 at byte %s", pos);
+static void put_string(enc_state *e, const char *str, size_t n, const anth_json_frame *f, int is_key) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, run = 0;
+    anth_buf *b = e->out;
+    if (b->cap - b->len < n + 2 && anth_buf_grow(b, n + 2) != 0) enc_oom(e);
+    b->data[b->len++] = '"';
+    while (i < n) {
+        unsigned char c;
+        while (i + 8 <= n) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (anth_json_special8(v)) break;
+            i += 8;
+        }
+        for (; i < n; i++) {
+            c = s[i];
+            if (anth_json_str_class[c] != 0) break;
+        }
+        if (i >= n) break;
+        if (anth_json_str_class[c] == 2) {
+            size_t l = anth_utf8_len(s + i, n - i);
+            if (l == 0) {
+                char pos[32];
+                snprintf(pos, sizeof pos, "%llu", (unsigned long long)i + 1);
+                enc_error(e, f, is_key ? "invalid UTF-8 in key at byte %s" : "invalid UTF-8 at byte %s",
+                          pos);
+            }
+            i += l;
+            continue;
+        }
+        if (i > run) put(e, s + run, i - run);
+        switch (c) {
+        case '"': PUT_LIT(e, "\\\""); break;
+        case '\\': PUT_LIT(e, "\\\\"); break;
+        case '\n': PUT_LIT(e, "\\n"); break;
+        case '\r': PUT_LIT(e, "\\r"); break;
+        case '\t': PUT_LIT(e, "\\t"); break;
+        case '\b': PUT_LIT(e, "\\b"); break;
+        case '\f': PUT_LIT(e, "\\f"); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(e, u, 6);
+        }
+        }
+        run = ++i;
     }
+    if (n > run) put(e, s + run, n - run);
+    putch(e, '"');
 }
 
 /* ---- marks (a foreign codec's sentinels) --------------------------------- */

@@ -51,15 +51,25 @@ static void push_trimmed(lua_State *L, const char *p, const char *e) {
     lua_pushlstring(L, p, (size_t)(e - p));
 }
 
+static int push_buf(lua_State *L, const anth_buf *b) {
+    lua_pushlstring(L, b->data ? b->data : "", b->len);
+    return 1;
+}
+
+/* Where the header line starting at p ends (its "\n", or end). */
+static const char *line_end(const char *p, const char *end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    return eol != NULL ? eol : end;
+}
+
 /* Pushes the table of a raw header block: lower-cased names; repeated
  * headers joined by ", ". */
 static void push_header_table(lua_State *L, const char *p, size_t len) {
-    const char *end = p + len;
+    const char *end = p + len, *eol;
     lua_newtable(L);
-    while (p != NULL && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
+    for (; p != NULL && p < end; p = eol + 1) {
         const char *colon;
-        if (eol == NULL) eol = end;
+        eol = line_end(p, end);
         colon = memchr(p, ':', (size_t)(eol - p));
         if (colon != NULL && colon > p) {
             char name[256];
@@ -80,7 +90,6 @@ static void push_header_table(lua_State *L, const char *p, size_t len) {
                 lua_rawset(L, -3);
             }
         }
-        p = eol + 1;
     }
 }
 
@@ -102,32 +111,26 @@ static int parse_headers(lua_State *L) {
 /* t:head() -> the raw header block; t:header(name) -> one header's value
  * (the first), name in lower case; both without building a table. */
 static int transfer_head(lua_State *L) {
-    anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushlstring(L, t->head.data ? t->head.data : "", t->head.len);
-    return 1;
+    return push_buf(L, &anth_check_transfer(L, 1)->head);
 }
 
 static int transfer_header(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     size_t n;
     const char *name = luaL_checklstring(L, 2, &n);
-    const char *p = t->head.data, *end = p + t->head.len;
-    while (p != NULL && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (eol == NULL) eol = end;
+    const char *p = t->head.data, *end = p + t->head.len, *eol;
+    for (; p != NULL && p < end; p = eol + 1) {
+        eol = line_end(p, end);
         if ((size_t)(eol - p) > n && p[n] == ':' && same_name(p, name, n)) {
             push_trimmed(L, p + n + 1, eol);
             return 1;
         }
-        p = eol + 1;
     }
     return 0;
 }
 
 static int transfer_body(lua_State *L) {
-    anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushlstring(L, t->body.data ? t->body.data : "", t->body.len);
-    return 1;
+    return push_buf(L, &anth_check_transfer(L, 1)->body);
 }
 
 /* t:json() -> value | nil, message: decodes the body without copying it into a string */
@@ -142,7 +145,7 @@ static int transfer_json(lua_State *L) {
 static int transfer_info(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     lua_newtable(L);
-    lua_pushstring(L, t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
+    lua_pushstring(L, anth_transfer_state_name(t));
     lua_setfield(L, -2, "state");
     lua_pushinteger(L, (lua_Integer)t->body.len);
     lua_setfield(L, -2, "body_bytes");

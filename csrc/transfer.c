@@ -368,8 +368,7 @@ static int transfer_gc(lua_State *L) {
 
 static int transfer_tostring(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushfstring(L, "anthropic.transfer (%s)",
-                    t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed");
+    lua_pushfstring(L, "anthropic.transfer (%s)", anth_transfer_state_name(t));
     return 1;
 }
 

@@ -63,6 +63,11 @@ static inline anth_transfer *anth_check_transfer(lua_State *L, int idx) {
     return (anth_transfer *)luaL_checkudata(L, idx, ANTH_TRANSFER_MT);
 }
 
+/* "running", "done" or "failed". */
+static inline const char *anth_transfer_state_name(const anth_transfer *t) {
+    return t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed";
+}
+
 /* sess:request(spec): pushes a new transfer, already added to s's multi
  * handle; the session is at stack index 1. Raises on a bad spec. */
 int anth_transfer_new(lua_State *L, anth_session *s, int spec);

@@ -1,8 +1,8 @@
-/* Tests of the JSON writer's parts (csrc/fpconv.c, csrc/json_string.c,
+/* Tests of the JSON writer's parts (csrc/fpconv.c, csrc/json_string.h and the escaping of csrc/json_write.c,
  * csrc/json_write.c with the API's rules from csrc/json_api.c), against a
  * Lua 5.4 state. `make check-c` builds and runs it:
  *   cc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -g -Icsrc $(pkg-config --cflags lua5.4) \
- *      -o build/c-test/json_test test/c/json_test.c csrc/fpconv.c csrc/json_string.c \
+ *      -o build/c-test/json_test test/c/json_test.c csrc/fpconv.c \
  *      csrc/json_path.c csrc/json_write.c csrc/json_api.c csrc/json_decode.c \
  *      csrc/buffer.c csrc/compat.c $(pkg-config --libs lua5.4) -lm
  *
@@ -18,17 +18,7 @@
 #include "json.h"
 #include "json_api.h"
 #include "json_string.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        checks++;                                                                      \
-        if (!(cond)) {                                                                 \
-            failures++;                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-        }                                                                              \
-    } while (0)
+#include "check.h"
 
 static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
 static unsigned long long rnd64(void) {
@@ -96,53 +86,68 @@ static void test_fpconv(void) {
     }
 }
 
-static void check_string(const char *in, size_t n, int want_rc, const char *want) {
+static int encode(lua_State *L);
+
+/* Writes the Lua string in (n bytes); want: the JSON text, or for invalid
+ * UTF-8 the 1-based position the error names. */
+static void check_string(lua_State *L, const char *in, size_t n, int valid, const char *want) {
     anth_buf b;
-    size_t bad = 0;
     int rc;
     anth_buf_init(&b);
-    rc = anth_json_put_string(&b, in, n, &bad);
-    CHECK(rc == want_rc);
+    lua_pushcfunction(L, encode);
+    lua_pushlstring(L, in, n);
+    lua_pushlightuserdata(L, &b);
+    lua_pushboolean(L, 1);
+    rc = lua_pcall(L, 3, 0, 0);
+    CHECK((rc == 0) == valid);
+    CHECK(anth_json_is_plain(in, n) == (valid && strlen(want) == n + 2));
     if (rc == 0) {
-        CHECK(b.len == strlen(want) && memcmp(b.data, want, b.len) == 0);
-        CHECK(anth_json_is_plain(in, n) == (b.len == n + 2));
-    } else if (rc == 1) {
-        CHECK(bad == (size_t)atoi(want));
-        CHECK(!anth_json_is_plain(in, n));
+        CHECK(valid && b.len == strlen(want) && memcmp(b.data, want, b.len) == 0);
+    } else {
+        char msg[80];
+        snprintf(msg, sizeof msg, "anthropic: bad value at top level: invalid UTF-8 at byte %s", want);
+        CHECK(!valid && strcmp(lua_tostring(L, -1), msg) == 0);
     }
+    lua_settop(L, 0);
     anth_buf_free(&b);
 }
 
 #define S(lit) lit, sizeof(lit) - 1
 
-static void test_strings(void) {
-    check_string(S(""), 0, "\"\"");
-    check_string(S("plain text, long enough for the 8-byte scan"), 0,
+static void test_strings(lua_State *L) {
+    check_string(L, S(""), 1, "\"\"");
+    check_string(L, S("plain text, long enough for the 8-byte scan"), 1,
                  "\"plain text, long enough for the 8-byte scan\"");
-    check_string(S("a\"b\\c\n\r\t\b\f\x01\x1f"), 0, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\"");
-    check_string(S("caf\xc3\xa9 \xf0\x9f\x98\x80"), 0, "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
-    check_string(S("nul\0byte"), 0, "\"nul\\u0000byte\"");
-    check_string(S("ab\xff"), 1, "2");                 /* invalid byte */
-    check_string(S("\xc0\xaf"), 1, "0");               /* overlong */
-    check_string(S("x\xed\xa0\x80"), 1, "1");          /* surrogate */
-    check_string(S("12345678\xf4\x90\x80\x80"), 1, "8"); /* above U+10FFFF */
-    check_string(S("\xe2\x82"), 1, "0");               /* truncated */
+    check_string(L, S("a\"b\\c\n\r\t\b\f\x01\x1f"), 1, "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\"");
+    check_string(L, S("caf\xc3\xa9 \xf0\x9f\x98\x80"), 1, "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+    check_string(L, S("nul\0byte"), 1, "\"nul\\u0000byte\"");
+    check_string(L, S("ab\xff"), 0, "3");                 /* invalid byte */
+    check_string(L, S("\xc0\xaf"), 0, "1");               /* overlong */
+    check_string(L, S("x\xed\xa0\x80"), 0, "2");          /* surrogate */
+    check_string(L, S("12345678\xf4\x90\x80\x80"), 0, "9"); /* above U+10FFFF */
+    check_string(L, S("\xe2\x82"), 0, "1");               /* truncated */
 }
 
-/* The API's rules: keys sorted by length (the writer's lookup stops at the
- * first longer one) and no key twice in one context. */
-static void test_rules_sorted(void) {
+/* The API's rules: every key in the group of its length, no key twice in one
+ * context, and 20 + 15 keys in all (the API and schema keys). */
+static void test_rules(void) {
     const anth_json_rules *r = &anth_api_json_rules;
-    int c;
+    int c, total = 0;
     for (c = 0; c < 4; c++) {
         const anth_json_context *ctx = &r->contexts[c];
-        size_t i, j;
-        for (i = 0; i < ctx->nkeys; i++) {
-            CHECK(ctx->keys[i].len == strlen(ctx->keys[i].name));
-            if (i > 0) CHECK(ctx->keys[i - 1].len <= ctx->keys[i].len);
-            for (j = 0; j < i; j++) CHECK(strcmp(ctx->keys[i].name, ctx->keys[j].name) != 0);
+        size_t n;
+        if (ctx->keys == NULL) continue;
+        for (n = 0; n <= ANTH_JSON_KEY_MAX; n++) {
+            const anth_json_key *k, *j;
+            if (ctx->keys[n] == NULL) continue;
+            CHECK(ctx->keys[n][0].name != NULL); /* no empty group */
+            for (k = ctx->keys[n]; k->name != NULL; k++, total++) {
+                CHECK(strlen(k->name) == n);
+                for (j = ctx->keys[n]; j < k; j++) CHECK(strcmp(j->name, k->name) != 0);
+            }
         }
     }
+    CHECK(total == 35);
 }
 
 static int encode(lua_State *L) {
@@ -190,6 +195,7 @@ static void test_writer(void) {
     luaL_newmetatable(L, ANTH_ARRAY_MT);
     luaL_newmetatable(L, ANTH_OBJECT_MT);
     lua_settop(L, 0);
+    test_strings(L);
     check_encode(L, "{}", 0, "{}");
     check_encode(L, "{messages = {}}", 0, "{\"messages\":[]}");
     check_encode(L, "{messages = {}}", 1, "{\"messages\":{}}");
@@ -217,8 +223,7 @@ static void test_writer(void) {
 
 int main(void) {
     test_fpconv();
-    test_strings();
-    test_rules_sorted();
+    test_rules();
     test_writer();
     printf("json_test: %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

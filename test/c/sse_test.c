@@ -22,16 +22,9 @@
 #include <time.h>
 #include "sse.h"
 
-static int failures, checks, runs, cases;
+#include "check.h"
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        checks++;                                                          \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                  \
-    } while (0)
+static int runs, cases;
 
 static double now(void) {
     struct timespec ts;
