@@ -1,3 +1,4 @@
+/* Base64 and media-type sniffing (base64.h). */
 #include <string.h>
 #include "base64.h"
 

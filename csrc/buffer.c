@@ -1,3 +1,4 @@
+/* A growable byte buffer (buffer.h). */
 #include <stdlib.h>
 #include "buffer.h"
 

@@ -4,8 +4,9 @@
 #include <string.h>
 #include "fpconv.h"
 
-/* Shortest digits that read back as the same double: Grisu2 (Loitsch, "Printing floating-point numbers quickly and accurately
- * with integers", PLDI 2010): digits inside the rounding interval of the
+/* Shortest digits that read back as the same double: Grisu2 (Loitsch,
+ * "Printing floating-point numbers quickly and accurately with integers",
+ * PLDI 2010): digits inside the rounding interval of the
  * double, computed with 64-bit integers and cached powers of ten
  * 10^(-348 + 8i) (significand f and binary exponent e, generated exactly). */
 

@@ -2,9 +2,10 @@
  *
  * Generic: it knows no API. Where an empty table is "[]" comes from the rules
  * it is given (json_api.c has the API's), a foreign codec's sentinels from
- * the marks table. Numbers are formatted by fpconv.c, strings escaped by
- * json_string.h classifies string bytes, and errors that name the path of the bad value are raised by
- * json_path.c. Nothing is allocated besides the output buffer. */
+ * the marks table. Numbers are formatted by fpconv.c; json_string.h says
+ * which string bytes are escaped and checks UTF-8; json_path.c raises the
+ * errors that name the path of the bad value. Nothing is allocated besides
+ * the output buffer. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -5,9 +5,9 @@
  * answer back; session.c and wait.c drive it.
  *
  * The session struct is here too: a transfer joins and leaves its session's
- * list and spare handles itself (session.c creates, drives and closes the
- * session, and never the other way round). No Lua code ever runs inside a
- * libcurl callback: callbacks only copy bytes. */
+ * list and spare handles itself, so transfer.c never calls into session.c
+ * (which creates, drives and closes the session, and calls down into this).
+ * No Lua code ever runs inside a libcurl callback: callbacks only copy bytes. */
 #ifndef ANTH_TRANSFER_H
 #define ANTH_TRANSFER_H
 
