@@ -158,14 +158,23 @@ static int transfer_info(lua_State *L) {
 
 /* --- events ----------------------------------------------------------- */
 
-/* t:next_event() -> nil when none is queued; else name, value (the data
- * decoded as JSON), or name, nil, message when the data is not JSON. */
-static int next_event(lua_State *L) {
+/* The next queued event: nothing when none is queued; else name, value (the
+ * data decoded as JSON), or name, nil, message when the data is not JSON.
+ * fast: a text delta comes back as true, index, text instead (no tables). */
+static int take_event(lua_State *L, int fast) {
     anth_transfer *t = anth_check_transfer(L, 1);
     anth_event_head h;
     const char *p = anth_sink_peek(&t->sink, &h);
+    lua_Integer index;
     int n;
     if (p == NULL) return 0;
+    if (fast && anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
+        anth_transfer_take_event(t, &h);
+        lua_pushboolean(L, 1);
+        lua_pushinteger(L, index);
+        lua_pushvalue(L, -3);
+        return 3;
+    }
     lua_pushlstring(L, p, h.elen);
     n = anth_json_decode(L, p + h.elen, h.dlen) ? 2 : 3;
     if (n == 3) {
@@ -176,20 +185,15 @@ static int next_event(lua_State *L) {
     return n;
 }
 
+/* t:next_event() -> nil when none is queued; else name, value | name, nil, message */
+static int next_event(lua_State *L) {
+    return take_event(L, 0);
+}
+
 /* t:next_fast() -> like t:next_event(), except that a text delta comes back
  * as true, index, text (no tables: the hot path of s:text()). */
 static int next_fast(lua_State *L) {
-    anth_transfer *t = anth_check_transfer(L, 1);
-    anth_event_head h;
-    const char *p = anth_sink_peek(&t->sink, &h);
-    lua_Integer index;
-    if (p == NULL) return 0;
-    if (!anth_api_text_delta(L, p + h.elen, h.dlen, &index)) return next_event(L);
-    anth_transfer_take_event(t, &h);
-    lua_pushboolean(L, 1);
-    lua_pushinteger(L, index);
-    lua_pushvalue(L, -3);
-    return 3;
+    return take_event(L, 1);
 }
 
 /* t:stream_info() -> events received so far, whether a partial event is
