@@ -4,6 +4,7 @@
 -- @module anthropic.conversation
 local core = require("anthropic.core")
 local text_of = require("anthropic.text")
+local default = require("anthropic.default")
 
 local M = {}
 
@@ -19,9 +20,7 @@ local function shallow_copy(t)
   return c
 end
 
-local function default_client()
-  return require("anthropic").default_client()
-end
+local default_client = default.client
 
 --- Starts a conversation.
 -- @tparam table opts `client` (default: the default client), `messages` (an

@@ -156,14 +156,22 @@ end
 --- The callbacks a stream takes besides the request options.
 M.STREAM_CALLBACKS = { on_event = "function", on_text = "function", on_done = "function" }
 
-local STREAM_OPTIONS = {}
-for k, v in pairs(M.REQUEST) do STREAM_OPTIONS[k] = v end
-for k, v in pairs(M.STREAM_CALLBACKS) do STREAM_OPTIONS[k] = v end
+--- The callback a request started with `create_async` takes.
+M.ASYNC_CALLBACKS = { on_done = "function" }
 
---- The checked per-request options of an API call (and, for a stream, its
--- callbacks as a second result).
-function M.request(where, opts, stream)
-  opts = check_types(where, opts, stream and STREAM_OPTIONS or M.REQUEST)
+local function with(extra)
+  local t = {}
+  for k, v in pairs(M.REQUEST) do t[k] = v end
+  for k, v in pairs(extra) do t[k] = v end
+  return t
+end
+local KNOWN = { stream = with(M.STREAM_CALLBACKS), async = with(M.ASYNC_CALLBACKS) }
+
+--- The checked per-request options of an API call; for `kind` "stream"
+-- (or true) or "async", its callbacks as a second result.
+function M.request(where, opts, kind)
+  if kind == true then kind = "stream" end
+  opts = check_types(where, opts, KNOWN[kind] or M.REQUEST)
   check_seconds(where, "timeout", opts.timeout)
   check_seconds(where, "stream_idle_timeout", opts.stream_idle_timeout)
   check_retries(where, opts.max_retries)
@@ -181,8 +189,15 @@ function M.request(where, opts, stream)
     end
     if #opts.betas > 0 then o.betas = opts.betas end
   end
-  if stream and (opts.on_event or opts.on_text or opts.on_done) then
-    return o, { on_event = opts.on_event, on_text = opts.on_text, on_done = opts.on_done }
+  if kind then
+    local callbacks
+    for name in pairs(kind == "stream" and M.STREAM_CALLBACKS or M.ASYNC_CALLBACKS) do
+      if opts[name] then
+        callbacks = callbacks or {}
+        callbacks[name] = opts[name]
+      end
+    end
+    return o, callbacks
   end
   return o
 end

@@ -197,8 +197,8 @@ end
 function M.cancel()
   local job = state.job
   if not job then return false end
+  finish(job, "cancelled", "[cancelled]") -- first: the stream's on_done (aborted) then sees it is over
   job.stream:close()
-  finish(job, "cancelled", "[cancelled]")
   return true
 end
 

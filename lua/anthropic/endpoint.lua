@@ -1,0 +1,44 @@
+--- What every API area builds its functions from: both call styles
+-- (`api.f(x)` and `api:f(x)`), checked ids and per-request options, and the
+-- request table a call runs (see `anthropic.call`).
+-- @module anthropic.endpoint
+local options = require("anthropic.options")
+local raise = options.raise
+
+local M = {}
+
+--- The arguments of a function called as `api.f(a, b, c)` or `api:f(a, b, c)`.
+function M.args(api, a, b, c, d)
+  if rawequal(a, api) then return b, c, d end
+  return a, b, c
+end
+
+--- Raises unless `params` is a table.
+function M.check_params(where, params)
+  if type(params) ~= "table" then
+    raise(("%s: params must be a table, got %s"):format(where, type(params)))
+  end
+  return params
+end
+
+--- A checked, URL-encoded id for a path.
+function M.id(where, what, id)
+  if type(id) ~= "string" or id == "" then
+    raise(("%s: %s must be a non-empty string, got %s"):format(where, what, type(id)))
+  end
+  return options.urlencode(id)
+end
+
+--- The request of an API call: `fields` (method, path, query, body...) plus
+-- the per-request options `opts` (checked here: headers, betas, timeout,
+-- max_retries), with the client's timeout unless one is given.
+function M.request(client, where, opts, fields)
+  local o = options.request(where, opts)
+  local req = {
+    headers = o.headers, betas = o.betas, timeout = o.timeout or client.timeout, max_retries = o.max_retries,
+  }
+  for k, v in pairs(fields) do req[k] = v end
+  return req
+end
+
+return M

@@ -1,0 +1,187 @@
+--- The wire: how a request of a client becomes one libcurl transfer (URL,
+-- headers, credentials, the transfer spec of csrc/transfer.c) and how a
+-- finished transfer becomes a value or an error. Credentials are kept here,
+-- out of every table a user can print or serialise.
+-- @module anthropic.wire
+local core = require("anthropic.core")
+local errors = require("anthropic.errors")
+local options = require("anthropic.options")
+local response = require("anthropic.response")
+local log = require("anthropic.log")
+
+local M = {}
+
+local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
+
+-- client -> { api_key, auth_token, headers = cached header lists }, weakly.
+local secrets = setmetatable({}, { __mode = "k" })
+
+local function lua_name()
+  local jit = rawget(_G, "jit")
+  if type(jit) == "table" and jit.version then return jit.version end
+  return _VERSION
+end
+
+--- The User-Agent every request sends.
+M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(core.version, lua_name(), core.curl_version())
+
+--- Gives `client` its credentials (`api_key`, `auth_token`).
+function M.set_credentials(client, creds)
+  secrets[client] = { api_key = creds.api_key, auth_token = creds.auth_token, headers = {} }
+end
+
+-- As the official SDKs: x-api-key for an API key, a bearer authorization for
+-- an auth token (both when both are set), unless the caller set either header.
+local function credential_headers(client, headers)
+  local s = secrets[client]
+  if headers["x-api-key"] ~= nil or headers["authorization"] ~= nil then return end
+  if not s.api_key and not s.auth_token then
+    error("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
+          "or pass api_key or auth_token to anthropic.new", 0)
+  end
+  if s.api_key then headers["x-api-key"] = s.api_key end
+  if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
+end
+
+local RETRY_COUNT = "x-stainless-retry-count"
+
+local function build_headers(client, req)
+  local h = {
+    ["anthropic-version"] = client.anthropic_version,
+    ["content-type"] = req.body ~= nil and "application/json" or nil,
+    ["accept"] = req.accept or "application/json",
+    ["user-agent"] = M.user_agent,
+  }
+  for name, value in pairs(client.default_headers) do h[name] = value end
+  if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
+  if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
+  credential_headers(client, h)
+  local list = {}
+  for name, value in pairs(h) do
+    if value then list[#list + 1] = name .. ": " .. value end
+  end
+  return list, h[RETRY_COUNT] == nil
+end
+
+-- The header list for one attempt: defaults, then the client's, then the
+-- request's (a value of false removes a header), then the retry count. The
+-- lists of requests without headers or betas of their own are built once per
+-- client (kept with its secrets, since they hold the credential).
+local function header_list(client, req, retries)
+  local list, count
+  if req.headers or req.betas then
+    list, count = build_headers(client, req)
+  else
+    local cache = secrets[client].headers
+    local key = (req.accept or "") .. (req.body ~= nil and "+" or "-")
+    local entry = cache[key]
+    if not entry then
+      entry = { build_headers(client, req) }
+      cache[key] = entry
+    end
+    list, count = { unpack(entry[1]) }, entry[2]
+  end
+  if count then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
+  return list
+end
+
+local function url_of(client, req)
+  local url = client.base_url .. req.path
+  if req.query then
+    local parts = {}
+    for k, v in pairs(req.query) do
+      parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
+    end
+    table.sort(parts)
+    if #parts > 0 then url = url .. "?" .. table.concat(parts, "&") end
+  end
+  return url
+end
+
+local function origin(url)
+  local o = url:match("^(%a[%w+.-]*://[^/?#]+)")
+  return o and o:lower()
+end
+
+-- An absolute URL given by the API (a batch's results_url) gets the
+-- credentials only on the client's own origin.
+local function checked_url(client, url)
+  if origin(url) ~= origin(client.base_url) then
+    error(("anthropic: refusing to send credentials to %s (not %s)"):format(
+      tostring(origin(url)), origin(client.base_url)), 0)
+  end
+  return url
+end
+
+--- The transfer spec (see csrc/transfer.c) of attempt `retries + 1` of
+-- request `req`, whose body is already encoded as `body`; logged when
+-- ANTHROPIC_LOG asks for it.
+function M.spec(client, req, body, retries)
+  local spec = {
+    method = req.method,
+    url = req.url and checked_url(client, req.url) or url_of(client, req), -- req.url: a batch's results_url
+    headers = header_list(client, req, retries),
+    body = body,
+    timeout = req.timeout,
+    connect_timeout = client.connect_timeout,
+    idle_timeout = req.idle_timeout,
+    stream = req.stream,
+    lines = req.lines,         -- a JSONL body, one decoded line per t:next_event()
+    output = req.output,       -- a path: a 2xx body is written there
+    multipart = req.multipart, -- a list of parts (see csrc/upload.c)
+    proxy = client.proxy,
+    ca_file = client.ca_file,
+    ca_path = client.ca_path,
+    insecure_skip_tls_verify = client.insecure_skip_tls_verify,
+  }
+  if log.info then log.request(spec, retries) end
+  return spec
+end
+
+--- Encodes a request body once; misuse raises with the path of the bad value.
+function M.encode(client, value)
+  return core.json_body(value, client.codec.marks)
+end
+
+-- The outcome of a finished transfer: the decoded body and its response
+-- record, or nil and an error.
+local function decode(client, t, attempts)
+  local kind, message = t:error()
+  if kind then return nil, errors.from_transport(kind, message) end
+  local status = t:status()
+  local value, derr
+  if client.codec.name == "builtin" then
+    value, derr = t:json()
+  else
+    value, derr = client.codec.decode(t:body())
+  end
+  if status < 200 or status >= 300 then
+    return nil, errors.from_response(status, t:headers(), t:body(), value)
+  end
+  -- A JSON array decodes to a table too: with items, or marked when empty.
+  if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
+    if type(value) == "table" then derr = "got an array" end
+    local raw, headers = t:body(), t:headers()
+    return nil, errors.new({
+      type = "api_response_error",
+      status = status,
+      message = raw == "" and "the response body is empty"
+        or ("the response is not a JSON object: %s"):format(derr or "got " .. type(value)),
+      request_id = headers["request-id"],
+      headers = headers,
+      body = raw,
+    })
+  end
+  return value, response.record(status, t, attempts)
+end
+
+--- The outcome of finished transfer `t` (the `attempts`-th): the decoded
+-- body and its response record, or nil and an error (logged when
+-- ANTHROPIC_LOG asks for it).
+function M.outcome(client, t, attempts)
+  local value, info = decode(client, t, attempts)
+  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
+  return value, info
+end
+
+return M
