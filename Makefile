@@ -67,6 +67,7 @@ deps-all:
 lint:
 	luacheck --no-color -q lua spec examples bench
 	sh .ci/docs.sh --check
+	lua5.4 .ci/requires.lua lua/anthropic/*.lua
 
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so

@@ -8,6 +8,7 @@
 --   ends it with an `aborted` error. Idempotent.
 -- @module anthropic.handle
 local errors = require("anthropic.errors")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -24,7 +25,7 @@ function M.class()
 
   --- Calls `fn(result, err)` when the handle is over (at once when it is). Returns the handle.
   function C:on_done(fn)
-    if type(fn) ~= "function" then error("on_done: expected a function, got " .. type(fn), 2) end
+    if type(fn) ~= "function" then raise("on_done: expected a function, got " .. type(fn)) end
     if self.finished then
       fn(self.result, self.error)
     else

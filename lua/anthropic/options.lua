@@ -41,21 +41,8 @@ local function env(name)
   return v
 end
 
---- Raises msg pointing at the first caller outside the SDK's own modules,
--- however deep inside them the check was made.
-function M.raise(msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if not info then return error(msg, 0) end
-    -- (Lua 5.1 leaves a "tail" frame where a tail call was: not a caller.)
-    if info.what ~= "C" and info.what ~= "tail" and not info.source:find("anthropic[/\\][%w_]+%.lua$") then
-      break
-    end
-    level = level + 1
-  end
-  error(msg, level)
-end
+--- Raises misuse at the user's line (see `anthropic.misuse`).
+M.raise = require("anthropic.misuse").raise
 local raise = M.raise
 
 local function has_control(s)

@@ -121,9 +121,7 @@ function Runner:request()
   return self.api.create(body, self.request_opts)
 end
 
---- The next assistant message (running the tools it asks for, so the
--- following call sends their results), or nil at the end (then see
--- `runner.error`).
+-- Ends the runner: with its last message, or with `err`.
 local function finish(self, err)
   self.over = true
   if err == nil and not self.last then
@@ -132,6 +130,9 @@ local function finish(self, err)
   handle.finish(self, err == nil and self.last or nil, err)
 end
 
+--- The next assistant message (running the tools it asks for, so the
+-- following call sends their results), or nil at the end (then see
+-- `runner.error`).
 function Runner:next()
   if self.over then
     if not self.finished then finish(self, self.error) end

@@ -27,6 +27,7 @@
 -- block the host loop meanwhile.
 -- @module anthropic.uv
 local core = require("anthropic.core")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -50,7 +51,7 @@ local function default_uv()
   end
   local ok, luv = pcall(require, "luv")
   if ok then return luv end
-  error("anthropic.uv: no libuv binding found: pass one (vim.uv, vim.loop or require('luv'))", 3)
+  raise("anthropic.uv: no libuv binding found: pass one (vim.uv, vim.loop or require('luv'))")
 end
 
 local function report(self, err)
@@ -89,7 +90,7 @@ function M.attach(client, uv, opts)
   opts = opts or {}
   if client.driver then
     if uv == nil or client.driver.uv == uv then return client.driver end
-    error("anthropic.uv: the client already has a driver: detach it first", 2)
+    raise("anthropic.uv: the client already has a driver: detach it first")
   end
   uv = uv or default_uv()
   local self = setmetatable({

@@ -8,6 +8,7 @@ local errors = require("anthropic.errors")
 local options = require("anthropic.options")
 local response = require("anthropic.response")
 local log = require("anthropic.log")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -36,8 +37,8 @@ local function credential_headers(client, headers)
   local s = secrets[client]
   if headers["x-api-key"] ~= nil or headers["authorization"] ~= nil then return end
   if not s.api_key and not s.auth_token then
-    error("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
-          "or pass api_key or auth_token to anthropic.new", 0)
+    raise("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
+          "or pass api_key or auth_token to anthropic.new")
   end
   if s.api_key then headers["x-api-key"] = s.api_key end
   if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
@@ -107,8 +108,8 @@ end
 -- credentials only on the client's own origin.
 local function checked_url(client, url)
   if origin(url) ~= origin(client.base_url) then
-    error(("anthropic: refusing to send credentials to %s (not %s)"):format(
-      tostring(origin(url)), origin(client.base_url)), 0)
+    raise(("anthropic: refusing to send credentials to %s (not %s)"):format(
+      tostring(origin(url)), origin(client.base_url)))
   end
   return url
 end
