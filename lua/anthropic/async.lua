@@ -118,6 +118,14 @@ function Task:wait()
   return unpack(self.results, 1, self.results.n)
 end
 
+--- Waits for the task like `wait`, without raising: true and fn's results,
+-- or false and its error (as `pcall` returns).
+function Task:join()
+  local ok, err = pcall(self.wait, self)
+  if not ok then return false, err end
+  return true, unpack(self.results, 1, self.results.n)
+end
+
 --- Runs the scheduler until every task has ended.
 function M.run()
   while M.step(50) > 0 do end

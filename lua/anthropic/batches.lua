@@ -35,7 +35,9 @@ function M.bind(client)
     if type(params.requests) ~= "table" then
       raise(where .. ": params.requests must be a list of {custom_id = ..., params = {...}}")
     end
-    return call(where, opts, "POST", BASE, params)
+    local req = endpoint.request(client, where, opts, { method = "POST", path = BASE })
+    req.body = endpoint.lift_headers(where, params, req)
+    return client:request(req)
   end
 
   --- One batch (its `processing_status`, `request_counts`, `results_url`...), or nil, err.
@@ -49,9 +51,9 @@ function M.bind(client)
   function api.list(a, b)
     local opts = args(api, a, b)
     local where = "anthropic.messages.batches.list"
-    local query, rest = pagination.split(where, opts)
+    local query, rest = pagination.split(where, opts, "id")
     return pagination.fetch(client, endpoint.request(client, where, rest, { method = "GET", path = BASE,
-                                                                             query = query }))
+                                                                             query = query }), "id")
   end
 
   --- Asks for a batch to be cancelled: the batch (now `canceling`), or nil, err.

@@ -27,12 +27,21 @@ local Call = {}
 Call.__index = Call
 M.Call = Call
 
+-- Starts the next attempt; false (the call settled with the error) when its
+-- spec cannot be made (a credential function failed): nothing is sent.
 local function launch(self)
   local client = self.client
   client.backoff[self] = nil
   self.retry_at = nil
   self.attempts = self.attempts + 1
-  self.transfer = client.session:request(wire.spec(client, self.req, self.body, self.attempts - 1))
+  local spec, err = wire.spec(client, self.req, self.body, self.attempts - 1)
+  if not spec then
+    err.attempts = self.attempts
+    self.transfer, self.settled, self.error = nil, true, err
+    return false
+  end
+  self.transfer = client.session:request(spec)
+  return true
 end
 
 --- Starts request `req` on `client` towards `goal` ("value", "head" or
@@ -113,7 +122,7 @@ function Call:step()
       self.waiting = "retry"
       return false
     end
-    launch(self)
+    if not launch(self) then return true end
   end
   local t = self.transfer
   if self.goal == "value" then

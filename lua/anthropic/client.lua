@@ -15,6 +15,7 @@ local stream = require("anthropic.stream")
 local messages = require("anthropic.messages")
 local models = require("anthropic.models")
 local files = require("anthropic.files")
+local skills = require("anthropic.skills")
 
 local M = {}
 
@@ -28,6 +29,7 @@ M.AREAS = {
   { name = "messages", module = messages },
   { name = "models", module = models },
   { name = "files", module = files },
+  { name = "skills", module = skills },
 }
 
 --- Binds every API area to `target` (a client), as `target[name]`.
@@ -36,9 +38,18 @@ function M.bind_areas(target)
   return target
 end
 
+-- client -> the options it was made with (its credentials among them), weakly.
+local made_with = setmetatable({}, { __mode = "k" })
+
 --- Makes a client.
 -- @tparam[opt] table opts see `anthropic.options`
 function M.new(opts)
+  return M.make(opts)
+end
+
+--- Makes a client with `opts`, on `session` when given (shared with the
+-- client that made it, which keeps owning it), else on a new one.
+function M.make(opts, session)
   local o = options.client(opts)
   local self = setmetatable({
     base_url = o.base_url,
@@ -54,22 +65,38 @@ function M.new(opts)
     ca_path = o.ca_path,
     insecure_skip_tls_verify = o.insecure_skip_tls_verify,
     codec = codec.adapt(o.json),
-    session = core.session(),
+    session = session or core.session(),
+    owns_session = session == nil,
     pending = {},                                  -- async handles not done yet
     backoff = setmetatable({}, { __mode = "k" }), -- calls waiting to retry -> when
   }, Client)
   wire.set_credentials(self, o)
+  local copy = {}
+  for k, v in pairs(opts or {}) do copy[k] = v end
+  made_with[self] = copy
   return M.bind_areas(self)
+end
+
+--- A client with some options changed (`opts`, as for `anthropic.new`; the
+-- credentials stay unless given) that shares this client's connections.
+-- Closing it leaves them to this client.
+function Client:with_options(opts)
+  if type(opts) ~= "table" then options.raise("client:with_options: options must be a table, got " .. type(opts)) end
+  local merged = {}
+  for k, v in pairs(made_with[self]) do merged[k] = v end
+  for k, v in pairs(opts) do merged[k] = v end
+  return M.make(merged, self.session)
 end
 
 function Client:__tostring()
   return ("anthropic.client (%s)"):format(self.base_url)
 end
 
---- Closes the client's connections; later calls raise.
+--- Closes the client's connections; later calls raise. (A client made by
+-- `with_options` leaves the shared connections to the client that made it.)
 function Client:close()
   if self.driver then self.driver:detach() end
-  self.session:close()
+  if self.owns_session then self.session:close() end
 end
 Client.__close = Client.close -- `local client <close> = anthropic.new()` on 5.4; its session has __gc
 

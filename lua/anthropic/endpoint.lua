@@ -29,6 +29,32 @@ function M.id(where, what, id)
   return options.urlencode(id)
 end
 
+--- Params the official SDKs send as headers, not in the body.
+M.HEADER_PARAMS = { workspace_id = "anthropic-workspace-id", user_profile_id = "anthropic-user-profile-id" }
+
+--- Moves the header params of `params` (see `HEADER_PARAMS`) into
+-- `req.headers`: returns the body to send, a copy without them when there
+-- were any (the caller's table is left alone).
+function M.lift_headers(where, params, req)
+  local body = params
+  for param, header in pairs(M.HEADER_PARAMS) do
+    local v = params[param]
+    if v ~= nil then
+      if type(v) ~= "string" or v:find("[%z\r\n]") then
+        raise(("%s: params.%s must be a string without CR, LF or NUL"):format(where, param))
+      end
+      if body == params then
+        body = {}
+        for k, x in pairs(params) do body[k] = x end
+      end
+      body[param] = nil
+      req.headers = req.headers or {}
+      if req.headers[header] == nil then req.headers[header] = v end
+    end
+  end
+  return body
+end
+
 --- The request of an API call: `fields` (method, path, query, body...) plus
 -- the per-request options `opts` (checked here: headers, betas, timeout,
 -- max_retries), with the client's timeout unless one is given.

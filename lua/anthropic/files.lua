@@ -1,6 +1,7 @@
---- The Files API: `client.files` (upload, list, retrieve_metadata, delete,
--- download). Uploads are multipart bodies streamed from disk; downloads
--- are streamed to disk.
+--- The Files API (GA: no beta header): `client.files` (upload, list,
+-- retrieve_metadata, delete, download). Uploads are multipart bodies
+-- streamed from disk; downloads are streamed to disk. The legacy 2025 beta
+-- shapes are still there for whoever sends `betas = {"files-api-2025-04-14"}`.
 -- @module anthropic.files
 local core = require("anthropic.core")
 local call = require("anthropic.call")
@@ -11,9 +12,6 @@ local pagination = require("anthropic.pagination")
 local raise = options.raise
 
 local M = {}
-
---- The beta the Files API needs (sent as `anthropic-beta`).
-M.BETA = "files-api-2025-04-14"
 
 --- Media types by file extension, for uploads.
 M.media_types = {
@@ -76,43 +74,54 @@ function M.part(where, name, source)
   return part
 end
 
--- The betas of a request with `beta` added (once, first).
-local function with_beta(req, beta)
-  local list = { beta }
-  for _, b in ipairs(req.betas or {}) do
-    if b ~= beta then list[#list + 1] = b end
-  end
-  req.betas = list
-  return req
-end
-
 --- The `files` table of a client.
 function M.bind(client)
   local api = {}
   local args, id_of = endpoint.args, endpoint.id
 
   local function req_of(where, opts, fields)
-    return with_beta(endpoint.request(client, where, opts, fields), M.BETA)
+    return endpoint.request(client, where, opts, fields)
   end
 
   --- Uploads a file (multipart, streamed from disk): its metadata (`id`,
-  -- `filename`, `mime_type`, `size_bytes`, `created_at`...), or nil, err.
+  -- `filename`, `mime_type`, `size_bytes`, `created_at`, `downloadable`,
+  -- `expires_at`...), or nil, err.
   -- `source`: a path, or `{data = bytes, filename = ..., type = ...}` (or
   -- `{path = ..., filename = ..., type = ...}` to override the name or type).
   -- The media type comes from the extension, else from the first bytes.
+  -- opts: `expires_in_seconds` (3600 to 7776000: the file is deleted then),
+  -- and the request options.
   function api.upload(a, b, c)
     local source, opts = args(api, a, b, c)
     local where = "anthropic.files.upload"
-    local part = M.part(where, "file", source)
-    return client:request(req_of(where, opts, { method = "POST", path = BASE, multipart = { part } }))
+    local parts = { M.part(where, "file", source) }
+    local expires
+    if type(opts) == "table" and opts.expires_in_seconds ~= nil then
+      expires = opts.expires_in_seconds
+      if type(expires) ~= "number" or expires % 1 ~= 0 or expires < 1 then
+        raise(where .. ": option 'expires_in_seconds' must be a positive integer")
+      end
+      local rest = {}
+      for k, v in pairs(opts) do
+        if k ~= "expires_in_seconds" then rest[k] = v end
+      end
+      opts = rest
+      parts[2] = { name = "expires_in_seconds", data = ("%d"):format(expires) }
+    end
+    return client:request(req_of(where, opts, { method = "POST", path = BASE, multipart = parts }))
   end
 
-  --- Lists the files, newest first: a page (see `anthropic.pagination`), or nil, err.
+  --- Lists the files, newest first: a cursor page (see `anthropic.pagination`), or nil, err.
+  -- opts: `limit`, `page` (a `next_page` cursor), `ids` (a list of at most
+  -- 100 file ids: just those, in one page), and the request options.
   function api.list(a, b)
     local opts = args(api, a, b)
     local where = "anthropic.files.list"
-    local query, rest = pagination.split(where, opts)
-    return pagination.fetch(client, req_of(where, rest, { method = "GET", path = BASE, query = query }))
+    local query, rest = pagination.split(where, opts, "cursor", { ids = "table" })
+    if query.ids and (#query.ids > 100 or query.page or query.limit) then
+      raise(where .. ": option 'ids' takes at most 100 ids, without page or limit")
+    end
+    return pagination.fetch(client, req_of(where, rest, { method = "GET", path = BASE, query = query }), "cursor")
   end
 
   --- A file's metadata, or nil, err.

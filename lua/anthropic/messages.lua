@@ -18,10 +18,13 @@ local M = {}
 -- 128 000 tokens an hour).
 M.NONSTREAMING_MAX_TOKENS = math.floor(600 * 128000 / 3600)
 
--- A POST of body to path with the request options o.
-local function post(client, path, body, o)
-  return { method = "POST", path = path, body = body, headers = o.headers, betas = o.betas,
-           timeout = o.timeout or client.timeout, max_retries = o.max_retries }
+-- A POST of body to path with the request options o; the params that are
+-- headers (workspace_id, user_profile_id) go there.
+local function post(client, where, path, body, o)
+  local req = { method = "POST", path = path, headers = o.headers, betas = o.betas,
+                timeout = o.timeout or client.timeout, max_retries = o.max_retries }
+  req.body = endpoint.lift_headers(where, body, req)
+  return req
 end
 
 -- The request of `create`: checks params and options; refuses what would
@@ -38,7 +41,7 @@ local function create_request(client, where, params, opts, async)
     raise(("%s: max_tokens %s may take longer than 10 minutes to generate; use messages.stream, " ..
            "or set a timeout to send it anyway"):format(where, tostring(mt)))
   end
-  return post(client, "/v1/messages", params, o), callbacks and callbacks.on_done
+  return post(client, where, "/v1/messages", params, o), callbacks and callbacks.on_done
 end
 
 -- The request of `stream`: params with stream = true (the caller's table
@@ -49,7 +52,7 @@ local function stream_request(client, where, params, opts)
   local body = {}
   for k, v in pairs(params) do body[k] = v end
   body.stream = true
-  local req = post(client, "/v1/messages", body, o)
+  local req = post(client, where, "/v1/messages", body, o)
   req.accept, req.stream = "text/event-stream", true
   -- A long answer may stream for more than ten minutes: unless a timeout is
   -- given for this request, a stream has no total limit, and the client's
@@ -96,7 +99,7 @@ function M.bind(client)
     local params, opts = args(api, a, b, c)
     local where = "anthropic.messages.count_tokens"
     check_params(where, params)
-    return client:request(post(client, "/v1/messages/count_tokens", params, options.request(where, opts)))
+    return client:request(post(client, where, "/v1/messages/count_tokens", params, options.request(where, opts)))
   end
 
   api.parse = parse.bind(api)

@@ -14,9 +14,9 @@ function M.bind(client)
   function api.list(a, b)
     local opts = endpoint.args(api, a, b)
     local where = "anthropic.models.list"
-    local query, rest = pagination.split(where, opts)
+    local query, rest = pagination.split(where, opts, "id")
     return pagination.fetch(client, endpoint.request(client, where, rest, { method = "GET", path = "/v1/models",
-                                                                             query = query }))
+                                                                             query = query }), "id")
   end
 
   --- One model (`id`, `display_name`, `created_at`, `type`), or nil, err.

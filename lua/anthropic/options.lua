@@ -10,8 +10,8 @@ M.DEFAULT_MAX_RETRIES = 2
 
 --- Every client option and the Lua type it takes.
 M.CLIENT = {
-  api_key = "string",
-  auth_token = "string",
+  api_key = "string or function", -- a function is called before every attempt
+  auth_token = "string or function",
   base_url = "string",
   anthropic_version = "string",
   timeout = "number",
@@ -29,6 +29,7 @@ M.CLIENT = {
 --- Every per-request option and the Lua type it takes.
 M.REQUEST = {
   headers = "table",
+  workspace_id = "string", -- sent as the anthropic-workspace-id header
   timeout = "number",
   betas = "table",
   max_retries = "number",
@@ -59,7 +60,7 @@ local function check_types(where, opts, known)
     if not want then
       raise(("%s: unknown option '%s'"):format(where, tostring(k)))
     end
-    if type(v) ~= want then
+    if type(v) ~= want and not (want:find(" or ", 1, true) and want:find(type(v), 1, true)) then
       raise(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)))
     end
   end
@@ -98,6 +99,18 @@ function M.headers(where, name, t)
   return out
 end
 
+--- The headers of an ANTHROPIC_CUSTOM_HEADERS value, as the official SDKs
+-- read it: lines split at their first ':', both sides trimmed, lines
+-- without a colon (or with a bad name or value) dropped.
+function M.custom_headers(text)
+  local out = {}
+  for line in (text or ""):gmatch("[^\n]+") do
+    local name, value = line:match("^%s*([^:]-)%s*:%s*(.-)%s*$")
+    if name and name:match("^[%w!#$%%&'*+%-.^_`|~]+$") and not has_control(value) then out[name:lower()] = value end
+  end
+  return out
+end
+
 --- The checked options of anthropic.new, with defaults and environment applied.
 function M.client(opts)
   local where = "anthropic.new"
@@ -106,7 +119,7 @@ function M.client(opts)
   o.api_key = opts.api_key or env("ANTHROPIC_API_KEY")
   o.auth_token = opts.auth_token or env("ANTHROPIC_AUTH_TOKEN")
   for _, secret in ipairs({ "api_key", "auth_token" }) do
-    if o[secret] and has_control(o[secret]) then
+    if type(o[secret]) == "string" and has_control(o[secret]) then
       raise(("%s: %s contains CR, LF or NUL"):format(where, secret))
     end
   end
@@ -128,7 +141,10 @@ function M.client(opts)
   o.connect_timeout = opts.connect_timeout
   o.stream_idle_timeout = opts.stream_idle_timeout
   o.max_retries = opts.max_retries or M.DEFAULT_MAX_RETRIES
-  o.default_headers = M.headers(where, "default_headers", opts.default_headers or {})
+  -- ANTHROPIC_CUSTOM_HEADERS ("Name: value" lines) lies beneath default_headers.
+  local headers = M.custom_headers(env("ANTHROPIC_CUSTOM_HEADERS"))
+  for k, v in pairs(M.headers(where, "default_headers", opts.default_headers or {})) do headers[k] = v end
+  o.default_headers = headers
   for _, name in ipairs({ "proxy", "ca_file", "ca_path" }) do
     if opts[name] and has_control(opts[name]) then
       raise(("%s: %s contains CR, LF or NUL"):format(where, name))
@@ -168,6 +184,11 @@ function M.request(where, opts, kind)
     stream_idle_timeout = opts.stream_idle_timeout,
     headers = opts.headers and M.headers(where, "headers", opts.headers),
   }
+  if opts.workspace_id then
+    if has_control(opts.workspace_id) then raise(where .. ": workspace_id contains CR, LF or NUL") end
+    o.headers = o.headers or {}
+    o.headers["anthropic-workspace-id"] = opts.workspace_id
+  end
   if opts.betas then
     for i, b in ipairs(opts.betas) do
       if type(b) ~= "string" or b == "" or b:find("[,%s%c]") then

@@ -14,6 +14,7 @@
 --
 -- @module anthropic.tools
 local core = require("anthropic.core")
+local async = require("anthropic.async")
 local errors = require("anthropic.errors")
 local options = require("anthropic.options")
 local endpoint = require("anthropic.endpoint")
@@ -95,17 +96,41 @@ end
 local Runner = handle.class()
 M.Runner = Runner
 
-local function call_tool(self, block)
-  local run = self.tools[block.name]
-  if not run then
-    return M.result_block(block, false, ("no runnable tool named %q"):format(tostring(block.name)))
+-- Runs the tools a message asks for and returns their results, in the
+-- order of its tool_use blocks. Each call is an `anthropic.async` task, so
+-- calls that wait (a tool that calls the API itself) run concurrently, inside
+-- a task or not; a missing or raising tool gives an is_error result.
+local function run_calls(self, msg)
+  local calls = {}
+  for _, block in ipairs(msg.content or {}) do
+    if type(block) == "table" and block.type == "tool_use" then
+      local run = self.tools[block.name]
+      local call = { block = block }
+      if not run then
+        call.failed = ("no runnable tool named %q"):format(tostring(block.name))
+      elseif block.input == nil then
+        call.failed = block.input_error or "the tool input is missing"
+      else
+        call.task = async.spawn(run, block.input, block)
+      end
+      calls[#calls + 1] = call
+    end
   end
-  if block.input == nil then
-    return M.result_block(block, false, block.input_error or "the tool input is missing")
+  local results = {}
+  for i, call in ipairs(calls) do
+    if call.task then
+      local ok, value = call.task:join()
+      results[i] = M.result_block(call.block, ok, value)
+    else
+      results[i] = M.result_block(call.block, false, call.failed)
+    end
   end
-  local ok, value = pcall(run, block.input, block)
-  return M.result_block(block, ok, value)
+  return results
 end
+
+--- The stop reasons after which the loop goes on without tool results: the
+-- turn was paused (a long server tool) and is resumed by sending it back.
+M.RESUME = { pause_turn = true, compaction = true }
 
 --- Sends one request of the loop: the assistant message, or nil, err.
 function Runner:request()
@@ -150,16 +175,15 @@ function Runner:next()
   end
   self.last = msg
   self.messages[#self.messages + 1] = { role = "assistant", content = msg.content }
+  if M.RESUME[msg.stop_reason] then
+    if self.iterations >= self.max_iterations then self.over = true end
+    return msg
+  end
   if msg.stop_reason ~= "tool_use" then
     self.over = true
     return msg
   end
-  local results = {}
-  for _, block in ipairs(msg.content or {}) do
-    if type(block) == "table" and block.type == "tool_use" then
-      results[#results + 1] = call_tool(self, block)
-    end
-  end
+  local results = run_calls(self, msg)
   if #results == 0 then
     self.over = true
     return msg

@@ -31,21 +31,51 @@ function M.set_credentials(client, creds)
   secrets[client] = { api_key = creds.api_key, auth_token = creds.auth_token, headers = {} }
 end
 
--- As the official SDKs: x-api-key for an API key, a bearer authorization for
--- an auth token (both when both are set), unless the caller set either header.
-local function credential_headers(client, headers)
+-- A credential's value for this attempt: a string, or what its function
+-- returns (called before every attempt, so keys can rotate and short-lived
+-- tokens stay fresh); nil and an error when the function fails.
+local function resolve(name, value)
+  if type(value) ~= "function" then return value end
+  local ok, got = pcall(value)
+  local why
+  if not ok then
+    why = "raised an error: " .. tostring(got)
+  elseif type(got) ~= "string" or got == "" then
+    why = "returned " .. (got == "" and "an empty string" or type(got))
+  elseif got:find("[%z\r\n]") then
+    why = "returned a value with CR, LF or NUL"
+  end
+  if why then
+    return nil, errors.new({ type = "authentication_error", reason = "credentials",
+                             message = ("the %s function %s; nothing was sent"):format(name, why) })
+  end
+  return got
+end
+
+-- Appends the credential headers to `list`, as the official SDKs send them:
+-- x-api-key for an API key, a bearer authorization for an auth token (both
+-- when both are set). Returns nil, err when a credential function fails.
+local function add_credentials(client, list)
   local s = secrets[client]
-  if headers["x-api-key"] ~= nil or headers["authorization"] ~= nil then return end
   if not s.api_key and not s.auth_token then
     raise("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
           "or pass api_key or auth_token to anthropic.new")
   end
-  if s.api_key then headers["x-api-key"] = s.api_key end
-  if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
+  local key, token, err
+  key, err = resolve("api_key", s.api_key)
+  if err then return nil, err end
+  token, err = resolve("auth_token", s.auth_token)
+  if err then return nil, err end
+  if key then list[#list + 1] = "x-api-key: " .. key end
+  if token then list[#list + 1] = "authorization: Bearer " .. token end
+  return list
 end
 
 local RETRY_COUNT = "x-stainless-retry-count"
 
+-- The header list of a request without its credentials, whether the
+-- credentials are to be added (not when the caller set x-api-key or
+-- authorization), and whether the retry count is (not when the caller set it).
 local function build_headers(client, req)
   local h = {
     ["anthropic-version"] = client.anthropic_version,
@@ -56,44 +86,57 @@ local function build_headers(client, req)
   for name, value in pairs(client.default_headers) do h[name] = value end
   if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
   if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
-  credential_headers(client, h)
   local list = {}
   for name, value in pairs(h) do
     if value then list[#list + 1] = name .. ": " .. value end
   end
-  return list, h[RETRY_COUNT] == nil
+  return list, h["x-api-key"] == nil and h["authorization"] == nil, h[RETRY_COUNT] == nil
 end
 
 -- The header list for one attempt: defaults, then the client's, then the
--- request's (a value of false removes a header), then the retry count. The
--- lists of requests without headers or betas of their own are built once per
--- client (kept with its secrets, since they hold the credential).
+-- request's (a value of false removes a header), then the credentials and
+-- the retry count. The lists of requests without headers or betas of their
+-- own are built once per client. Nil and an error when a credential
+-- function fails.
 local function header_list(client, req, retries)
-  local list, count
+  local entry
   if req.headers or req.betas then
-    list, count = build_headers(client, req)
+    entry = { build_headers(client, req) }
   else
     local cache = secrets[client].headers
     local key = (req.accept or "") .. (req.body ~= nil and "+" or "-")
-    local entry = cache[key]
+    entry = cache[key]
     if not entry then
       entry = { build_headers(client, req) }
       cache[key] = entry
     end
-    list, count = { unpack(entry[1]) }, entry[2]
   end
-  if count then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
+  local list = { unpack(entry[1]) }
+  if entry[2] then
+    local _, err = add_credentials(client, list)
+    if err then return nil, err end
+  end
+  if entry[3] then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
   return list
 end
 
 local function url_of(client, req)
   local url = client.base_url .. req.path
   if req.query then
-    local parts = {}
-    for k, v in pairs(req.query) do
-      parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
+    -- Keys sorted (a stable URL); a list value as k[]=a&k[]=b, in its order.
+    local keys, parts = {}, {}
+    for k in pairs(req.query) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      local v = req.query[k]
+      if type(v) == "table" then
+        for _, item in ipairs(v) do
+          parts[#parts + 1] = options.urlencode(k) .. "%5B%5D=" .. options.urlencode(tostring(item))
+        end
+      else
+        parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
+      end
     end
-    table.sort(parts)
     if #parts > 0 then url = url .. "?" .. table.concat(parts, "&") end
   end
   return url
@@ -116,12 +159,15 @@ end
 
 --- The transfer spec (see csrc/transfer.c) of attempt `retries + 1` of
 -- request `req`, whose body is already encoded as `body`; logged when
--- ANTHROPIC_LOG asks for it.
+-- ANTHROPIC_LOG asks for it. Nil and an error when a credential function fails.
 function M.spec(client, req, body, retries)
+  local url = req.url and checked_url(client, req.url) or url_of(client, req) -- req.url: a batch's results_url
+  local headers, err = header_list(client, req, retries)
+  if not headers then return nil, err end
   local spec = {
     method = req.method,
-    url = req.url and checked_url(client, req.url) or url_of(client, req), -- req.url: a batch's results_url
-    headers = header_list(client, req, retries),
+    url = url,
+    headers = headers,
     body = body,
     timeout = req.timeout,
     connect_timeout = client.connect_timeout,
