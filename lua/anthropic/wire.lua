@@ -88,7 +88,8 @@ local function build_headers(client, req)
   if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
   local list = {}
   for name, value in pairs(h) do
-    if value then list[#list + 1] = name .. ": " .. value end
+    -- (libcurl drops "name:" with nothing after it; "name;" sends it empty.)
+    if value then list[#list + 1] = value == "" and name .. ";" or name .. ": " .. value end
   end
   return list, h["x-api-key"] == nil and h["authorization"] == nil, h[RETRY_COUNT] == nil
 end
