@@ -23,6 +23,9 @@ HDRS = $(wildcard csrc/*.h)
 DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
   libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
+# What `make demo` needs by itself: the build, Lua 5.4, and the bundled fake
+# server it talks to without a key (Python, LuaSocket).
+DEMO_DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev lua-socket python3
 
 .SECONDARY:
 .PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
@@ -85,7 +88,9 @@ test-all: deps-all
 	$(MAKE) $(foreach l,$(ALL_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(ALL_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 
-demo: all
+demo:
+	@sh .ci/deps.sh $(DEMO_DEB_PKGS)
+	@$(MAKE) --no-print-directory all
 	LUA_CPATH="./?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
 	  $(LUA) examples/hello.lua
 
