@@ -22,10 +22,6 @@ function M.bind(client)
   local api = {}
   local args, id_of = endpoint.args, endpoint.id
 
-  local function call(where, opts, method, path, body)
-    return client:request(endpoint.request(client, where, opts, { method = method, path = path, body = body }))
-  end
-
   --- Creates a batch: `params.requests` is a list of `{custom_id = ..., params = {...}}`
   -- (params as for `messages.create`). Returns the batch, or nil, err.
   function api.create(a, b, c)
@@ -40,12 +36,12 @@ function M.bind(client)
     return client:request(req)
   end
 
-  --- One batch (its `processing_status`, `request_counts`, `results_url`...), or nil, err.
-  function api.retrieve(a, b, c)
-    local id, opts = args(api, a, b, c)
-    local where = "anthropic.messages.batches.retrieve"
-    return call(where, opts, "GET", BASE .. "/" .. id_of(where, "batch id", id))
-  end
+  -- One batch (its `processing_status`, `request_counts`, `results_url`...), or nil, err.
+  api.retrieve = endpoint.by_id(client, api, "anthropic.messages.batches.retrieve", "GET", BASE, "batch id")
+  -- Asks for a batch to be cancelled: the batch (now `canceling`), or nil, err.
+  api.cancel = endpoint.by_id(client, api, "anthropic.messages.batches.cancel", "POST", BASE, "batch id", "/cancel")
+  -- Deletes an ended batch: `{id = ..., type = "message_batch_deleted"}`, or nil, err.
+  api.delete = endpoint.by_id(client, api, "anthropic.messages.batches.delete", "DELETE", BASE, "batch id")
 
   --- Lists the batches, newest first: a page (see `anthropic.pagination`), or nil, err.
   function api.list(a, b)
@@ -54,20 +50,6 @@ function M.bind(client)
     local query, rest = pagination.split(where, opts, "id")
     return pagination.fetch(client, endpoint.request(client, where, rest, { method = "GET", path = BASE,
                                                                              query = query }), "id")
-  end
-
-  --- Asks for a batch to be cancelled: the batch (now `canceling`), or nil, err.
-  function api.cancel(a, b, c)
-    local id, opts = args(api, a, b, c)
-    local where = "anthropic.messages.batches.cancel"
-    return call(where, opts, "POST", BASE .. "/" .. id_of(where, "batch id", id) .. "/cancel")
-  end
-
-  --- Deletes an ended batch: `{id = ..., type = "message_batch_deleted"}`, or nil, err.
-  function api.delete(a, b, c)
-    local id, opts = args(api, a, b, c)
-    local where = "anthropic.messages.batches.delete"
-    return call(where, opts, "DELETE", BASE .. "/" .. id_of(where, "batch id", id))
   end
 
   --- The results of an ended batch, read from its `results_url` one line at

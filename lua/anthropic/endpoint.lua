@@ -29,6 +29,17 @@ function M.id(where, what, id)
   return options.urlencode(id)
 end
 
+--- An API function `api.f(id [, opts])` (or `api:f(...)`) that sends
+-- `method` to `base .. "/" .. id .. suffix` (`what` names the id in errors):
+-- the decoded answer, or nil, err.
+function M.by_id(client, api, where, method, base, what, suffix)
+  return function(a, b, c)
+    local id, opts = M.args(api, a, b, c)
+    local path = base .. "/" .. M.id(where, what, id) .. (suffix or "")
+    return client:request(M.request(client, where, opts, { method = method, path = path }))
+  end
+end
+
 --- Params the official SDKs send as headers, not in the body.
 M.HEADER_PARAMS = { workspace_id = "anthropic-workspace-id", user_profile_id = "anthropic-user-profile-id" }
 

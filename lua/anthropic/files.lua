@@ -124,19 +124,10 @@ function M.bind(client)
     return pagination.fetch(client, req_of(where, rest, { method = "GET", path = BASE, query = query }), "cursor")
   end
 
-  --- A file's metadata, or nil, err.
-  function api.retrieve_metadata(a, b, c)
-    local id, opts = args(api, a, b, c)
-    local where = "anthropic.files.retrieve_metadata"
-    return client:request(req_of(where, opts, { method = "GET", path = BASE .. "/" .. id_of(where, "file id", id) }))
-  end
-
-  --- Deletes a file: `{id = ..., type = "file_deleted"}`, or nil, err.
-  function api.delete(a, b, c)
-    local id, opts = args(api, a, b, c)
-    local where = "anthropic.files.delete"
-    return client:request(req_of(where, opts, { method = "DELETE", path = BASE .. "/" .. id_of(where, "file id", id) }))
-  end
+  -- A file's metadata, or nil, err.
+  api.retrieve_metadata = endpoint.by_id(client, api, "anthropic.files.retrieve_metadata", "GET", BASE, "file id")
+  -- Deletes a file: `{id = ..., type = "file_deleted"}`, or nil, err.
+  api.delete = endpoint.by_id(client, api, "anthropic.files.delete", "DELETE", BASE, "file id")
 
   --- Downloads a file's content to `path`, streamed to disk (written to
   -- `path .. ".part"`, renamed when complete, so a failure never leaves half

@@ -19,14 +19,8 @@ function M.bind(client)
                                                                              query = query }), "id")
   end
 
-  --- One model (`id`, `display_name`, `created_at`, `type`), or nil, err.
-  -- `id` is a model id or alias.
-  function api.retrieve(a, b, c)
-    local id, opts = endpoint.args(api, a, b, c)
-    local where = "anthropic.models.retrieve"
-    local path = "/v1/models/" .. endpoint.id(where, "model id", id)
-    return client:request(endpoint.request(client, where, opts, { method = "GET", path = path }))
-  end
+  -- One model (`id`, `display_name`, `created_at`, `type`), or nil, err; `id` is a model id or alias.
+  api.retrieve = endpoint.by_id(client, api, "anthropic.models.retrieve", "GET", "/v1/models", "model id")
 
   return api
 end
