@@ -49,6 +49,7 @@ end
 -- once here; misuse raises), headers, betas, accept, timeout, idle_timeout,
 -- max_retries, and the sink fields stream, lines, output, multipart.
 function M.start(client, req, goal)
+  req = wire.prepare(client, req)
   local self = setmetatable({
     client = client, req = req, goal = goal or "value",
     body = req.body ~= nil and wire.encode(client, req.body) or nil,

@@ -52,11 +52,13 @@ local function resolve(name, value)
   return got
 end
 
--- Appends the credential headers to `list`, as the official SDKs send them:
--- x-api-key for an API key, a bearer authorization for an auth token (both
--- when both are set). Returns nil, err when a credential function fails.
-local function add_credentials(client, list)
-  local s = secrets[client]
+-- How Anthropic's own API is authorised: appends the credential headers to
+-- the spec's list as the official SDKs send them (x-api-key for an API key,
+-- a bearer authorization for an auth token, both when both are set), unless
+-- the caller set either header. Nil, err when a credential function fails.
+local function anthropic_authorize(_, spec, caller_auth, s)
+  if caller_auth then return spec end
+  local list = spec.headers
   if not s.api_key and not s.auth_token then
     raise("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
           "or pass api_key or auth_token to anthropic.new")
@@ -68,8 +70,12 @@ local function add_credentials(client, list)
   if err then return nil, err end
   if key then list[#list + 1] = "x-api-key: " .. key end
   if token then list[#list + 1] = "authorization: Bearer " .. token end
-  return list
+  return spec
 end
+
+--- Resolves a credential option (a string, or a function called now):
+-- the value, or nil and an `authentication_error`. For platforms' authorize.
+M.resolve = resolve
 
 local RETRY_COUNT = "x-stainless-retry-count"
 
@@ -95,10 +101,9 @@ local function build_headers(client, req)
 end
 
 -- The header list for one attempt: defaults, then the client's, then the
--- request's (a value of false removes a header), then the credentials and
--- the retry count. The lists of requests without headers or betas of their
--- own are built once per client. Nil and an error when a credential
--- function fails.
+-- request's (a value of false removes a header), then the retry count; and
+-- whether the caller set the credential headers. The lists of requests
+-- without headers or betas of their own are built once per client.
 local function header_list(client, req, retries)
   local entry
   if req.headers or req.betas then
@@ -113,12 +118,8 @@ local function header_list(client, req, retries)
     end
   end
   local list = { unpack(entry[1]) }
-  if entry[2] then
-    local _, err = add_credentials(client, list)
-    if err then return nil, err end
-  end
   if entry[3] then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
-  return list
+  return list, not entry[2]
 end
 
 local function url_of(client, req)
@@ -158,13 +159,23 @@ local function checked_url(client, url)
   return url
 end
 
+--- The request a client actually sends for `req`, made once per call before
+-- its body is encoded: the client's platform (`client.platform`, see
+-- `anthropic.bedrock`, `anthropic.vertex`) may rewrite its path and body.
+function M.prepare(client, req)
+  local platform = client.platform
+  if platform then return platform.prepare(client, req) end
+  return req
+end
+
 --- The transfer spec (see csrc/transfer.c) of attempt `retries + 1` of
--- request `req`, whose body is already encoded as `body`; logged when
--- ANTHROPIC_LOG asks for it. Nil and an error when a credential function fails.
+-- request `req`, whose body is already encoded as `body`, authorised for
+-- this attempt (credentials resolved, or the request signed, by the
+-- client's platform); logged when ANTHROPIC_LOG asks for it. Nil and an
+-- error when the credentials cannot be had.
 function M.spec(client, req, body, retries)
   local url = req.url and checked_url(client, req.url) or url_of(client, req) -- req.url: a batch's results_url
-  local headers, err = header_list(client, req, retries)
-  if not headers then return nil, err end
+  local headers, caller_auth = header_list(client, req, retries)
   local spec = {
     method = req.method,
     url = url,
@@ -182,6 +193,9 @@ function M.spec(client, req, body, retries)
     ca_path = client.ca_path,
     insecure_skip_tls_verify = client.insecure_skip_tls_verify,
   }
+  local platform = client.platform
+  local ok, err = (platform and platform.authorize or anthropic_authorize)(client, spec, caller_auth, secrets[client])
+  if not ok then return nil, err end
   if log.info then log.request(spec, retries) end
   return spec
 end
