@@ -51,7 +51,7 @@ local PING = { "ping", [[{"type":"ping"}]] }
 
 -- A compaction block whose delta assigns content and encrypted_content, then
 -- one whose delta carries no encrypted_content key (it keeps the start's),
--- then text; context_management arrives at the top of message_delta.
+-- then a failed one (null content), then text; context_management arrives at the top of message_delta.
 M.compaction = sse({
   start("claude-opus-4-7"),
   block_start(0, [[{"type":"compaction","content":null,"encrypted_content":null}]]),
@@ -61,11 +61,14 @@ M.compaction = sse({
   block_start(1, [[{"type":"compaction","content":"old","encrypted_content":"enc_keep"}]]),
   delta(1, [[{"type":"compaction_delta","content":"Second summary"}]]),
   stop(1),
-  block_start(2, [[{"type":"text","text":""}]]),
-  PING,
-  text(2, "Tides follow "),
-  text(2, "the moon."),
+  block_start(2, [[{"type":"compaction","content":null,"encrypted_content":null}]]),
+  delta(2, [[{"type":"compaction_delta","content":null,"encrypted_content":null}]]),
   stop(2),
+  block_start(3, [[{"type":"text","text":""}]]),
+  PING,
+  text(3, "Tides follow "),
+  text(3, "the moon."),
+  stop(3),
   message_delta([[{"stop_reason":"compaction","stop_sequence":null,"stop_details":null,"container":null}]],
                 [[{"output_tokens":120,"input_tokens":null,"iterations":[{"type":"compaction",]] ..
                 [["input_tokens":900,"output_tokens":80}]}]],
