@@ -6,6 +6,8 @@
 // what each listener got, as JSON.
 //   node spec/diff/ts_accumulate.mjs < [{"name": ..., "raw": ..., "params"?: ...}, ...]
 //   node spec/diff/ts_accumulate.mjs --partial < ["json prefix", ...]  (partialParse of each)
+//   node spec/diff/ts_accumulate.mjs --parse < [{"params": ..., "message": ...}, ...]
+//     (parseBetaMessage's parsed_output of each, as messages.parse computes it)
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 
@@ -20,6 +22,19 @@ if (process.argv[2] === "--partial") {
   const out = input.map((text) => {
     try {
       return { value: partialParse(text) };
+    } catch (e) {
+      return { error: String(e) };
+    }
+  });
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+}
+
+if (process.argv[2] === "--parse") {
+  const { parseBetaMessage } = require("@anthropic-ai/sdk/lib/beta-parser");
+  const out = input.map(({ params, message }) => {
+    try {
+      return { value: parseBetaMessage(message, params, { logger: console }).parsed_output };
     } catch (e) {
       return { error: String(e) };
     }
