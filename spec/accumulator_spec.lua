@@ -55,8 +55,8 @@ describe("accumulator", function()
     assert.same({ query = "tides today", max_results = 3 }, m.content[1].input)
     assert.same({ code = "print(1)" }, m.content[4].input)
     m = feed(current.mcp_tool):snapshot()
-    assert.same({ repo = "anthropics/sdk", q = 'label:bug "stream"', limit = 25, open = true, tags = { "a", core.null } },
-                m.content[1].input)
+    assert.same({ repo = "anthropics/sdk", q = 'label:bug "stream"', limit = 25, open = true,
+                  tags = { "a", core.null } }, m.content[1].input)
     assert.same({ kept = true }, m.content[3].input)
   end)
 
@@ -78,11 +78,13 @@ describe("accumulator", function()
     local acc = started()
     acc:add({ type = "content_block_start", index = 0, content_block = { type = "thinking", thinking = "" } })
     assert.is_false(acc:add_part(1, "text", "no"))
-    assert.is_false(acc:add({ type = "content_block_delta", index = 0, delta = { type = "citations_delta", citation = {} } }))
+    assert.is_false(acc:add({ type = "content_block_delta", index = 0,
+                              delta = { type = "citations_delta", citation = {} } }))
     assert.is_false(acc:add({ type = "content_block_delta", index = 0,
                               delta = { type = "input_json_delta", partial_json = "{}" } }))
     assert.is_true(acc:add_part(1, "thinking", "yes"))
-    assert.is_false(acc:add({ type = "content_block_delta", index = 5, delta = { type = "thinking_delta", thinking = "x" } }))
+    assert.is_false(acc:add({ type = "content_block_delta", index = 5,
+                              delta = { type = "thinking_delta", thinking = "x" } }))
     assert.same({ type = "thinking", thinking = "yes" }, acc:snapshot().content[1])
   end)
 
@@ -98,7 +100,8 @@ describe("accumulator", function()
     local acc = started()
     acc:add({ type = "content_block_start", index = 0, content_block = { type = "tool_use", id = "t", name = "n",
                                                                          input = {} } })
-    acc:add({ type = "content_block_delta", index = 0, delta = { type = "input_json_delta", partial_json = '{"a": [1, 2' } })
+    acc:add({ type = "content_block_delta", index = 0,
+              delta = { type = "input_json_delta", partial_json = '{"a": [1, 2' } })
     assert.same({ a = { 1 } }, acc:partial_input(1))
     assert.same({ a = { 1 } }, acc:snapshot().content[1].input)
     acc:add({ type = "content_block_delta", index = 0, delta = { type = "input_json_delta", partial_json = ", x" } })
@@ -113,7 +116,8 @@ describe("accumulator", function()
   it("completes a tool input cut at content_block_stop as the official SDK does, saying so", function()
     local acc = started()
     acc:add({ type = "content_block_start", index = 0, content_block = { type = "tool_use", input = {} } })
-    acc:add({ type = "content_block_delta", index = 0, delta = { type = "input_json_delta", partial_json = '{"a": 1, "b' } })
+    acc:add({ type = "content_block_delta", index = 0,
+              delta = { type = "input_json_delta", partial_json = '{"a": 1, "b' } })
     acc:add({ type = "content_block_stop", index = 0 })
     local block = acc:snapshot().content[1]
     assert.same({ a = 1 }, block.input)

@@ -18,7 +18,8 @@ describe("error codes", function()
   end
 
   it("exposes error_code and details, and shows them", function()
-    local msg, err = answer(404, [[{"type":"error","error":{"type":"not_found_error","message":"The file expired",]] ..
+    local msg, err = answer(404, [[{"type":"error","error":{"type":"not_found_error",]] ..
+                                 [["message":"The file expired",]] ..
                                  [["details":{"error_code":"file_expired"}},"request_id":"req_body"}]])
     assert.is_nil(msg)
     assert.is_true(anthropic.is_error(err))
@@ -30,7 +31,8 @@ describe("error codes", function()
 
   it("shows the other details as one line of JSON", function()
     local _, err = answer(400, [[{"type":"error","error":{"type":"invalid_request_error","message":"Too large",]] ..
-                               [["details":{"error_code":"image_dimensions_too_large","max_side_length_pixels":8000,]] ..
+                               [["details":{"error_code":"image_dimensions_too_large",]] ..
+                               [["max_side_length_pixels":8000,]] ..
                                [["paths":["messages.0.content.1"]}}}]])
     assert.equal("image_dimensions_too_large", err.error_code)
     assert.equal(8000, err.details.max_side_length_pixels)

@@ -119,7 +119,10 @@ describe("stream_notify", function()
     local event = sse_events.decode(streams.text)[1]
     acc:add(event)
     local ok, err = pcall(notify.notify, { on_event = function() error("boom", 0) end }, event, acc,
-                          function(f, ...) local fine, e = pcall(f, ...); if not fine then error("run: " .. e, 0) end end)
+                          function(f, ...)
+                            local fine, e = pcall(f, ...)
+                            if not fine then error("run: " .. e, 0) end
+                          end)
     assert.is_false(ok)
     assert.equal("run: boom", err)
   end)
