@@ -15,34 +15,7 @@
 
 #include "../csrc/core.h"
 #include "../csrc/partial_json.h"
-
-static int equal(lua_State *L, int a, int b, int depth) {
-    if (lua_type(L, a) != lua_type(L, b)) return 0;
-    if (lua_type(L, a) != LUA_TTABLE) return lua_rawequal(L, a, b) || (lua_isnumber(L, a) && lua_tonumber(L, a) == lua_tonumber(L, b));
-    if (depth > 1100) return 0;
-    if (!lua_checkstack(L, 8)) abort();
-    {
-        int na = 0, nb = 0;
-        lua_pushnil(L);
-        while (lua_next(L, a)) {
-            int v = lua_gettop(L);
-            na++;
-            lua_pushvalue(L, v - 1);
-            lua_rawget(L, b);
-            if (!equal(L, v, lua_gettop(L), depth + 1)) {
-                lua_pop(L, 3);
-                return 0;
-            }
-            lua_pop(L, 2);
-        }
-        lua_pushnil(L);
-        while (lua_next(L, b)) {
-            nb++;
-            lua_pop(L, 1);
-        }
-        return na == nb;
-    }
-}
+#include "fuzz_equal.h"
 
 /* Completes s[0..n): 1 and the value pushed, 0 (nothing pushed) when the
  * completion does not read or there is none. */
@@ -68,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lua_settop(L, 0);
     if (anth_json_decode(L, s, size)) { /* 1: the document's value */
         size_t i = 0, cut;
-        if (complete(L, s, size) && !equal(L, 1, 2, 0)) {
+        if (complete(L, s, size) && !fuzz_equal(L, 1, 2, 0)) {
             fprintf(stderr, "the completion of a whole document reads differently: %.*s\n", (int)size, s);
             abort();
         }
