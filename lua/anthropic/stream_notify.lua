@@ -54,7 +54,7 @@ end
 -- protected runner).
 function M.notify(cb, event, acc, run)
   if cb.on_event then run(cb.on_event, event, acc.message) end
-  if not acc.message then return end
+  if not acc.message or type(event) ~= "table" then return end
   local kind = event.type
   if kind == "content_block_delta" then
     block_delta(cb, event, acc, run)
