@@ -19,9 +19,11 @@ CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 SRCS = $(sort $(wildcard csrc/*.c))
 HDRS = $(wildcard csrc/*.h)
 
-# Debian packages the build and the tests need (command or file -> package).
+# Debian packages the build and the tests need (command or file -> package);
+# nodejs and npm run the official TypeScript SDK that spec/diff_spec.lua
+# compares with (spec/diff/install.sh installs it from npm).
 DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
-  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim
+  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim nodejs npm
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 # What `make demo` needs by itself: the build, Lua 5.4, and the bundled fake
 # server it talks to without a key (Python, LuaSocket).
@@ -78,12 +80,14 @@ check-%: build/%/anthropic/core.so
 	  ANTHROPIC_TEST_LUA=$* $* /usr/bin/busted --helper=spec/support/secret_guard.lua $(BUSTED_ARGS) spec
 
 test: deps
+	sh spec/diff/install.sh
 	$(MAKE) lint
 	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 	$(MAKE) --no-print-directory embed-test
 
 test-all: deps-all
+	sh spec/diff/install.sh
 	$(MAKE) lint
 	$(MAKE) $(foreach l,$(ALL_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(ALL_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done

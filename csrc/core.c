@@ -17,6 +17,7 @@ int luaopen_anthropic_core(lua_State *L) {
     lua_setfield(L, -2, "null");
     anth_open_json(L);
     anth_open_base64(L);
+    anth_open_partial_json(L);
     anth_open_transfer(L);
     return 1;
 }

@@ -43,6 +43,7 @@ int anth_json_decode(lua_State *L, const char *s, size_t len);
 
 void anth_open_json(lua_State *L);
 void anth_open_base64(lua_State *L);
+void anth_open_partial_json(lua_State *L);
 void anth_open_transfer(lua_State *L);
 
 #endif
