@@ -157,7 +157,11 @@ function M.client(opts)
 end
 
 --- The callbacks a stream takes besides the request options.
-M.STREAM_CALLBACKS = { on_event = "function", on_text = "function", on_done = "function" }
+M.STREAM_CALLBACKS = {
+  on_event = "function", on_text = "function", on_thinking = "function", on_citation = "function",
+  on_signature = "function", on_compaction = "function", on_input_json = "function",
+  on_content_block = "function", on_message = "function", on_done = "function",
+}
 
 --- The callback a request started with `create_async` takes.
 M.ASYNC_CALLBACKS = { on_done = "function" }

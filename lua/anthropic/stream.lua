@@ -10,7 +10,9 @@ local accumulator = require("anthropic.accumulator")
 local async = require("anthropic.async")
 local call = require("anthropic.call")
 local handle = require("anthropic.handle")
+local notify = require("anthropic.stream_notify")
 local response = require("anthropic.response")
+local structured = require("anthropic.structured")
 
 local M = {}
 
@@ -19,7 +21,9 @@ M.Stream = Stream
 
 --- Starts streaming request `req` (see `anthropic.call`; `req.stream` is
 -- set) on `client`.
--- @tparam[opt] table callbacks `on_event(event, snapshot)`, `on_text(delta, snapshot)`, `on_done(message, err)`
+-- @tparam[opt] table callbacks `on_done(message, err)` and those of `anthropic.stream_notify`:
+--   `on_event`, `on_text`, `on_thinking`, `on_citation`, `on_signature`, `on_compaction`,
+--   `on_input_json`, `on_content_block`, `on_message`
 function M.start(client, req, callbacks)
   req.stream = true
   local self = handle.init(setmetatable({
@@ -30,6 +34,7 @@ function M.start(client, req, callbacks)
     ended = false,    -- no more events will come
     complete = false, -- message_stop was seen
   }, Stream), callbacks and callbacks.on_done)
+  if callbacks then self.run = function(f, ...) return self:run_callback(f, ...) end end
   self.call = call.start(client, req, "head")
   return self
 end
@@ -70,11 +75,19 @@ local function settle(self)
   self.client:untrack(self)
   if self.error or not self.complete then
     handle.finish(self, nil, self.error or handle.aborted("the stream"))
-  else
-    local msg = self:current_message()
-    response.remember(msg, self.response)
-    handle.finish(self, msg, nil)
+    return nil
   end
+  local msg = self:current_message()
+  response.remember(msg, self.response)
+  -- With a json_schema output format, the final message carries its
+  -- parsed_output, as messages.parse's does.
+  local parsed, err = structured.parsed_output(self.call.req.body, msg)
+  if err then
+    handle.finish(self, nil, err)
+    return nil
+  end
+  msg.parsed_output = parsed
+  handle.finish(self, msg, nil)
   return nil
 end
 
@@ -102,7 +115,9 @@ local function end_of_transfer(self)
   })
 end
 
-local function run_callback(self, f, ...)
+--- Runs callback `f(...)` of this stream: an error it raises ends the
+-- stream (`callback_error`) and is raised again to the caller.
+function Stream:run_callback(f, ...)
   local ok, err = pcall(f, ...)
   if not ok then
     fail(self, errors.new({ type = "callback_error", message = tostring(err) }))
@@ -141,13 +156,7 @@ local function take(self, name, data, jerr)
     -- finishes with the session's next turn, and its connection is reused.
     if self.transfer:done() then self.transfer:close() end
   end
-  local cb = self.callbacks
-  if cb then
-    if cb.on_event then run_callback(self, cb.on_event, data, self.acc.message) end
-    if cb.on_text and kind == "content_block_delta" and data.delta and data.delta.type == "text_delta" then
-      run_callback(self, cb.on_text, data.delta.text, self.acc.message)
-    end
-  end
+  if self.callbacks then notify.notify(self.callbacks, data, self.acc, self.run) end
   return data
 end
 
@@ -205,16 +214,8 @@ end
 -- A text delta that came by the core's fast path (no tables): accumulated,
 -- with the callbacks an event would get.
 local function take_text(self, index, text)
-  local acc = self.acc
-  acc:add_part(index + 1, "text", text)
-  local cb = self.callbacks
-  if cb then
-    if cb.on_event then
-      run_callback(self, cb.on_event, { type = "content_block_delta", index = index,
-                                        delta = { type = "text_delta", text = text } }, acc.message)
-    end
-    if cb.on_text then run_callback(self, cb.on_text, text, acc.message) end
-  end
+  self.acc:add_part(index + 1, "text", text)
+  if self.callbacks then notify.text(self.callbacks, index, text, self.acc, self.run) end
 end
 
 --- Iterates the text deltas only.

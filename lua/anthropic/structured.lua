@@ -7,6 +7,7 @@
 -- @module anthropic.structured
 local core = require("anthropic.core")
 local errors = require("anthropic.errors")
+local response = require("anthropic.response")
 
 local M = {}
 
@@ -24,7 +25,9 @@ end
 --- The parsed output of `message` answering `params`: the value, or nil
 -- when the format is not `json_schema` or no text block gives one (JSON
 -- null counts as none, and a later block's value is taken); nil, err when
--- a text block is not JSON (err: an error of type `structured_output_error`).
+-- a text block is not JSON (err: a `parse_error` with `text`, the block's
+-- text, `block`, its index, and `message_value`, the message; a stop_reason
+-- other than end_turn, such as max_tokens, is named in its message).
 function M.parsed_output(params, message)
   local format = M.output_format(params)
   if not format or format.type ~= "json_schema" then return nil end
@@ -35,9 +38,13 @@ function M.parsed_output(params, message)
     if type(block) == "table" and block.type == "text" then
       local value, err = core.decode_safe(block.text)
       if value == nil then
+        local stop = message.stop_reason
+        local record = response.of(message)
         return nil, errors.new({
-          type = "structured_output_error", block = i,
-          message = "Failed to parse structured output: " .. tostring(err),
+          type = "parse_error", block = i, text = block.text, message_value = message,
+          request_id = record and record.request_id,
+          message = ("Failed to parse structured output%s: %s"):format(
+            (stop and stop ~= "end_turn") and (" (stop_reason " .. tostring(stop) .. ")") or "", tostring(err)),
         })
       end
       if first == nil and value ~= core.null then first = value end
