@@ -14,7 +14,7 @@
 -- (and the fields of a client) that the SDK uses itself and users never do.
 -- The other way round, a function declared in types/ for a class the walk
 -- reached must exist, so a renamed or removed function fails too.
--- Usage: lua .ci/types.lua <files of types/>  (module paths set by the caller)
+-- Usage: lua .ci/types.lua <files of types/>  (module paths set by .ci/types.sh)
 local INTERNAL = {
   ["anthropic.Client"] = "spec encode outcome track untrack dispatch remember codec pending session timeout_is_default",
   ["anthropic.Request"] = "launch finish step",
@@ -29,96 +29,12 @@ for class, names in pairs(INTERNAL) do
   for n in names:gmatch("%S+") do internal[class][n] = true end
 end
 
--- 1. The definitions: classes (fields, parents, overloads), bindings of Lua
---    expressions to classes, functions with their annotations.
-local classes, aliases = {}, {}
-local function class_named(name)
-  classes[name] = classes[name] or { name = name, fields = {}, functions = {}, parents = {} }
-  return classes[name]
-end
-local bound = {} -- "anthropic.image" (a Lua expression in types/) -> class name
-local files = 0
-for _, path in ipairs(arg) do
-  files = files + 1
-  local lines = {}
-  for line in io.lines(path) do lines[#lines + 1] = line end
-  local current, pending = nil, {}
-  for i, line in ipairs(lines) do
-    local cname, parents = line:match("^%-%-%-@class%s+([%w_.]+)%s*:?%s*([%w_., ]*)")
-    if cname then
-      current = class_named(cname)
-      for p in parents:gmatch("[%w_.]+") do current.parents[#current.parents + 1] = p end
-      current.file, current.line = path, i
-    elseif line:match("^%-%-%-@alias%s") then
-      local aname, rest = line:match("^%-%-%-@alias%s+([%w_.]+)%s*(.*)$")
-      local members = {}
-      for m in rest:gmatch("[^|%s]+") do members[#members + 1] = m end
-      local j = i + 1
-      while lines[j] and lines[j]:match("^%-%-%-|") do
-        members[#members + 1] = lines[j]:match("^%-%-%-|%s*(%S+)")
-        j = j + 1
-      end
-      aliases[aname] = members
-      current = nil
-    elseif current and line:match("^%-%-%-@field%s") then
-      local fname, opt, ftype = line:match("^%-%-%-@field%s+([%w_]+)(%??)%s+(.-)%s*$")
-      if fname then
-        -- the type ends where the description starts: a space outside fun(...)/<...>
-        local depth, cut = 0, #ftype
-        for k = 1, #ftype do
-          local ch = ftype:sub(k, k)
-          if ch == "(" or ch == "<" then depth = depth + 1 elseif ch == ")" or ch == ">" then depth = depth - 1
-          elseif ch == " " and depth == 0 and not ftype:sub(k - 1, k - 1):match("[,:|]")
-            and not ftype:sub(k + 1, k + 1):match("[|]") then cut = k - 1 break end
-        end
-        current.fields[fname] = { type = ftype:sub(1, cut), optional = opt == "?" }
-      end
-    elseif current and line:match("^%-%-%-@overload%s") then
-      current.overload = true
-    elseif current and not line:match("^%-%-%-") then
-      local lhs = line:match("^local%s+([%w_]+)%s*=") or line:match("^([%w_.]+)%s*=")
-      if lhs and not line:match("^%s*$") then bound[lhs] = current.name end
-      current = nil
-    end
-    -- functions: `function A.b.c(x, y)` or `function A:b(x)` with the comment block above
-    local target, args = line:match("^function%s+([%w_.:]+)%s*%(([^)]*)%)")
-    if target then
-      local base, sep, name = target:match("^(.-)([.:])([%w_]+)$")
-      local cls = bound[base]
-      if not cls then
-        pending[#pending + 1] = ("%s:%d: function %s: %s is not bound to a ---@class"):format(path, i, target, base)
-      else
-        local params, returns, j = {}, 0, i - 1
-        while j >= 1 and lines[j]:match("^%-%-%-") do
-          local p = lines[j]:match("^%-%-%-@param%s+([%w_.]+)")
-          if p then params[p] = true end
-          if lines[j]:match("^%-%-%-@return%s") then returns = returns + 1 end
-          j = j - 1
-        end
-        local missing = {}
-        for a in args:gmatch("[%w_.]+") do
-          if not params[a] then missing[#missing + 1] = a end
-        end
-        class_named(cls).functions[name] = { method = sep == ":", missing = missing, returns = returns,
-                                             where = ("%s:%d"):format(path, i) }
-      end
-    end
-  end
-  for _, p in ipairs(pending) do print(p) end
-end
-
-local function lookup(cname, key, what, seen)
-  local c = classes[cname]
-  if not c then return nil end
-  seen = seen or {}
-  if seen[cname] then return nil end
-  seen[cname] = true
-  if c[what][key] then return c[what][key], c end
-  for _, p in ipairs(c.parents) do
-    local v, owner = lookup(p, key, what, seen)
-    if v then return v, owner end
-  end
-end
+-- 1. The definitions (spec/support/luals.lua reads them).
+local luals = require("support.luals")
+local defs = luals.read(arg)
+local classes, aliases, lookup = defs.classes, defs.aliases, defs.lookup
+local files = #arg
+for _, p in ipairs(defs.problems) do print(p) end
 
 -- 2. The public surface at run time, checked against the definitions.
 local failures, counted = {}, { functions = 0, classes = {}, fields = 0 }

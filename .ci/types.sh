@@ -4,5 +4,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 make --no-print-directory -s build/lua5.4/anthropic/core.so
-LUA_CPATH="build/lua5.4/?.so" LUA_PATH="lua/?.lua;lua/?/init.lua" \
+LUA_CPATH="build/lua5.4/?.so" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua" \
   lua5.4 .ci/types.lua $(find types -name '*.lua' | sort)

@@ -91,6 +91,13 @@ function M.paths()
   end
 end
 
+--- The JSON codec the client decodes with and its name: Neovim's vim.json
+-- when there is one, else the core's own decoder (nil).
+function M.codec()
+  if vim.json then return vim.json, "vim.json" end
+  return nil, "builtin (anthropic.core)"
+end
+
 local function client()
   if state.client then return state.client end
   M.paths()
@@ -102,7 +109,7 @@ local function client()
   local c = anthropic.new({
     api_key = M.config.api_key,
     base_url = M.config.base_url,
-    json = vim.json,
+    json = M.codec(),
   })
   require("anthropic.uv").attach(c, vim.loop, {
     schedule = vim.schedule,
