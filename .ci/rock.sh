@@ -17,8 +17,7 @@ echo "rock.sh: luarocks lint $ROCKSPEC: ok"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-mkdir "$WORK/src"
-git ls-files -co --exclude-standard | grep -v '^anthropic/' | tar -cf - -T - | tar -xf - -C "$WORK/src"
+sh .ci/checkout.sh "$WORK/src"
 cd "$WORK/src"
 
 load() { # lua tree luaversion
@@ -40,7 +39,7 @@ load lua5.1 "$WORK/tree5.1" 5.1
 load luajit "$WORK/tree5.1" 5.1
 
 # The in-place module and its stamp after a luarocks build in the checkout.
-git clean -qfdx 2>/dev/null || rm -rf anthropic csrc/*.o
+rm -rf anthropic build csrc/*.o
 make --no-print-directory -s LUA=lua5.4 >/dev/null
 luarocks make --lua-version 5.1 --tree "$WORK/tree5.1" "$ROCKSPEC" > "$WORK/inplace.log" 2>&1
 make --no-print-directory -s LUA=lua5.4
