@@ -28,7 +28,7 @@ DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit 
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
+.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
 
 # anthropic/core.so for LUA: a copy of build/$(LUA)/anthropic/core.so, and
 # the stamp anthropic/.built-for-$(LUA) names the Lua it was built for. The
@@ -115,5 +115,8 @@ embed-test:
 	sh examples/embed/test.sh
 test-hosts:
 	sh examples/love/test.sh
+# Refreshes the README's picture (examples/love/screenshot.png) on purpose.
+love-screenshot:
+	UPDATE_SCREENSHOT=1 sh examples/love/test.sh
 docs:
 	sh .ci/docs.sh
