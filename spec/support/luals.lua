@@ -5,9 +5,9 @@
 -- functions) and spec/types_spec.lua (the recorded responses and streams).
 local M = {}
 
--- The type part of a ---@field line: it ends at the first space outside
--- fun(...), table<...> and unions.
-local function type_part(s)
+-- Calls at(k, ch) for each character of s outside (...) and <...>; returns
+-- the first k for which it returns true.
+local function top_level(s, at)
   local depth = 0
   for k = 1, #s do
     local ch = s:sub(k, k)
@@ -15,12 +15,19 @@ local function type_part(s)
       depth = depth + 1
     elseif ch == ")" or ch == ">" then
       depth = depth - 1
-    elseif ch == " " and depth == 0 and not s:sub(k - 1, k - 1):match("[,:|]")
-      and not s:sub(k + 1, k + 1):match("[|]") then
-      return s:sub(1, k - 1)
+    elseif depth == 0 and at(k, ch) then
+      return k
     end
   end
-  return s
+end
+
+-- The type part of a ---@field line: it ends at the first top-level space
+-- that is not around a `|` or after a `,` or `:`.
+local function type_part(s)
+  local k = top_level(s, function(i, ch)
+    return ch == " " and not s:sub(i - 1, i - 1):match("[,:|]") and s:sub(i + 1, i + 1) ~= "|"
+  end)
+  return k and s:sub(1, k - 1) or s
 end
 
 --- The definitions of the files `paths`: `{classes = {name = {fields,
@@ -104,18 +111,13 @@ end
 
 -- Splits a type at its top-level `|`.
 local function alternatives(t)
-  local out, depth, start = {}, 0, 1
-  for k = 1, #t do
-    local ch = t:sub(k, k)
-    if ch == "(" or ch == "<" then
-      depth = depth + 1
-    elseif ch == ")" or ch == ">" then
-      depth = depth - 1
-    elseif ch == "|" and depth == 0 then
+  local out, start = {}, 1
+  top_level(t, function(k, ch)
+    if ch == "|" then
       out[#out + 1] = t:sub(start, k - 1)
       start = k + 1
     end
-  end
+  end)
   out[#out + 1] = t:sub(start)
   for i, a in ipairs(out) do out[i] = a:match("^%s*(.-)%s*$") end
   return out
