@@ -5,8 +5,11 @@
 -- each table is matched to its annotated class (by its `type` discriminator
 -- where a union allows several) and any field the class does not declare
 -- fails, so the types cannot drift from the API quietly. The guide's
--- requests are checked against the request parameters the same way.
+-- requests are checked against the request parameters the same way, and what
+-- the SDK itself hands out (each recorded stream's events and final message,
+-- the fake server's default message) is walked too.
 local core = require("anthropic.core")
+local harness = require("support.harness")
 local luals = require("support.luals")
 local guide = require("support.guide")
 local streams = require("support.streams")
@@ -126,7 +129,39 @@ describe("types/ (LuaLS definitions)", function()
     end
     assert.is_true(n > 0)
     assert.same({}, problems)
-    print(("\ntypes_spec: %d recorded values, %d fields checked against types/"):format(checked, checker.fields))
+  end)
+
+  describe("what the SDK returns", function()
+    local server, client
+    harness.fake_api({ api_key = "sk-ant-types" }, function(sv, c) server, client = sv, c end)
+    local PARAMS = { model = "claude-sonnet-4-5", max_tokens = 64, messages = { { role = "user", content = "Hi" } } }
+
+    it("declare every field of the events and final message of each recorded stream", function()
+      local n = 0
+      for name, v in pairs(streams) do
+        if type(v) == "string" and name ~= "truncated" then
+          server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = v })
+          local st = assert(client.messages.stream(PARAMS))
+          for event in st:events() do check(event, "anthropic.MessageStreamEvent", "stream " .. name .. " event") end
+          local msg = st:final_message()
+          if msg then check(msg, "anthropic.Message", "stream " .. name .. ": final_message()") end
+          check(st:current_message(), "anthropic.Message", "stream " .. name .. ": current_message()")
+          if st.error then check(st.error, "anthropic.Error", "stream " .. name .. ": stream.error") end
+          n = n + 1
+        end
+      end
+      assert.is_true(n >= 4)
+      assert.same({}, problems)
+    end)
+
+    it("declare every field of the default message and of an API error", function()
+      check(assert(client.messages.create(PARAMS)), "anthropic.Message", "create()")
+      server:script({ status = 529, json = { type = "error", request_id = "req_1",
+                                             error = { type = "overloaded_error", message = "Overloaded" } } })
+      local _, err = client.messages.create(PARAMS)
+      check(err, "anthropic.Error", "create() error")
+      assert.same({}, problems)
+    end)
   end)
 
   it("fail on a field the class does not declare, and on a wrong type", function()
@@ -139,5 +174,7 @@ describe("types/ (LuaLS definitions)", function()
                 (function() table.sort(found) return found end)())
     local delta = core.decode([[{"type":"content_block_delta","index":0,"delta":{"type":"new_delta","x":1}}]])
     assert.equal(1, #c.check(delta, "anthropic.MessageStreamEvent", "event"))
+    print(("\ntypes_spec: %d recorded and returned values, %d fields checked against types/")
+      :format(checked, checker.fields))
   end)
 end)
