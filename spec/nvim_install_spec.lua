@@ -65,8 +65,12 @@ describe("Neovim installs (lazy.nvim, LuaRocks)", function()
     assert(sh("cd '" .. dir .. "' && make --no-print-directory -s LUA=luajit >/dev/null"), "make LUA=luajit failed")
     local core, lua = stream_from("lazy", dir)
     print(("\n  lazy.nvim emulated: core %s, Lua layer %s"):format(core, lua))
-    assert.truthy(core:find(dir, 1, true) == 1, core)
+    assert.equal(dir .. "/build/luajit/anthropic/core.so", core)
     assert.truthy(lua:find(dir .. "/lua/anthropic/", 1, true), lua)
+    -- Without build/, the plugin takes the in-place anthropic/core.so, whose stamp says LuaJIT.
+    assert(sh("rm -rf '" .. dir .. "/build'"))
+    core = stream_from("lazy", dir)
+    assert.equal(dir .. "/anthropic/core.so", core)
   end)
 
   it("luarocks --lua-version 5.1 make into a tree; :Claude streams from the rock", function()
