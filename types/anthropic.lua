@@ -184,7 +184,8 @@ function anthropic.async.step(timeout_ms) end
 ---@field done boolean
 local Task = {}
 
----Waits for the task (yields inside another task): what its function returned.
+---Runs the scheduler until this task ends: what its function returned
+---(its error is raised).
 ---@return any ...
 function Task:wait() end
 
@@ -589,12 +590,12 @@ function anthropic.conversation.load(path, opts) end
 ---@field messages anthropic.MessageParam[]
 local Conversation = {}
 
----Sends a user turn: the answer's text (the history gets both turns), or
----nil, err (the history is left as it was).
+---Sends a user turn: the reply's text (with the prefill) and the message
+---(the history gets both turns), or nil, err (the history is left as it was).
 ---@param content string|anthropic.ContentBlockParam[]
 ---@param opts? anthropic.RequestOptions|{prefill?: string}
 ---@return string? text
----@return anthropic.Error? err
+---@return anthropic.Message|anthropic.Error message_or_err
 function Conversation:send(content, opts) end
 
 ---Adds a user turn without sending.
@@ -607,8 +608,9 @@ function Conversation:add_user(content) end
 ---@return anthropic.Conversation
 function Conversation:add_assistant(content) end
 
----Removes the last exchange.
----@return anthropic.Conversation
+---Removes the last exchange (a user turn and the reply after it).
+---@return anthropic.MessageParam? user
+---@return anthropic.MessageParam? reply
 function Conversation:undo() end
 
 ---@return string json
