@@ -1,6 +1,7 @@
 # lua-anthropic: `make` builds anthropic/core.so for Lua 5.4 (LUA=luajit,
 # lua5.1, lua5.2, lua5.3 for the others); `make test` installs what is
-# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT.
+# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT;
+# `make rock` checks the rockspec with LuaRocks, `make test-hosts` runs LÖVE.
 
 LUA ?= lua5.4
 TEST_LUAS ?= lua5.4 luajit
@@ -89,7 +90,7 @@ demo: all
 	  $(LUA) examples/hello.lua
 
 clean:
-	rm -rf anthropic build
+	rm -rf anthropic build csrc/*.o
 
 # Sanitizers, valgrind, GC stress and fuzzing (scripts in .ci/).
 check-asan:
