@@ -1,6 +1,7 @@
 # lua-anthropic: `make` builds anthropic/core.so for Lua 5.4 (LUA=luajit,
 # lua5.1, lua5.2, lua5.3 for the others); `make test` installs what is
-# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT.
+# missing, lints, and runs the busted suite under Lua 5.4 and LuaJIT;
+# `make rock` checks the rockspec with LuaRocks, `make test-hosts` runs LÖVE.
 
 LUA ?= lua5.4
 TEST_LUAS ?= lua5.4 luajit
@@ -10,6 +11,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 STD = -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden
+# A Lua module on macOS is a bundle whose Lua symbols the host provides.
+SHARED = $(if $(filter Darwin,$(shell uname -s)),-bundle -undefined dynamic_lookup,-shared)
 
 lua_pc = $(if $(filter luajit,$(1)),luajit,$(1))
 lua_cflags = $(shell pkg-config --cflags $(call lua_pc,$(1)) 2>/dev/null)
@@ -23,45 +26,41 @@ HDRS = $(wildcard csrc/*.h)
 # nodejs and npm run the official TypeScript SDK that spec/diff_spec.lua
 # compares with (spec/diff/install.sh installs it from npm).
 DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
-  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim nodejs npm
+  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim nodejs npm \
+  luarocks lua5.1 liblua5.1-0-dev
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 # What `make demo` needs by itself: the build, Lua 5.4, and the bundled fake
 # server it talks to without a key (Python, LuaSocket).
 DEMO_DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev lua-socket python3
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
+.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
 
-# anthropic/core.so, rebuilt when LUA changes (the stamp names the Lua).
-all: anthropic/.built-for-$(LUA)
-
-anthropic/.built-for-$(LUA): $(SRCS) $(HDRS)
+# anthropic/core.so for LUA: a copy of build/$(LUA)/anthropic/core.so, and
+# the stamp anthropic/.built-for-$(LUA) names the Lua it was built for. The
+# copy is compared every time, so a module something else wrote there (`luarocks
+# make` in a checkout writes anthropic/core.so for its own Lua) is replaced and
+# the stamp never names the wrong Lua after make.
+all: build/$(LUA)/anthropic/core.so
 	@mkdir -p anthropic
-	@rm -f anthropic/.built-for-*
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$(LUA)) $(CURL_CFLAGS) -shared \
-	  -o anthropic/core.so $(SRCS) $(CURL_LIBS) -lpthread
-	@touch $@
+	@if ! cmp -s $< anthropic/core.so || [ ! -f anthropic/.built-for-$(LUA) ]; then \
+	  rm -f anthropic/.built-for-*; cp $< anthropic/core.so && touch anthropic/.built-for-$(LUA) && \
+	  echo "anthropic/core.so: built for $(LUA)"; fi
 
 # One build per Lua under build/<lua>/, so the versions never mix.
 build/%/anthropic/core.so: $(SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) -shared \
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) $(SHARED) \
 	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
 
 build-%: build/%/anthropic/core.so ;
 
-# `luarocks make rockspec/*.rockspec` (build.type "make") passes LUA_INCDIR,
-# LIBFLAG and the install directories.
-LIBFLAG ?= -shared
-rock: $(SRCS) $(HDRS)
-	@mkdir -p anthropic
-	$(CC) $(CFLAGS) $(WARN) $(STD) -I$(LUA_INCDIR) $(CURL_CFLAGS) $(LIBFLAG) \
-	  -o anthropic/core.so $(SRCS) $(if $(CURL_LIBDIR),-L$(CURL_LIBDIR)) $(CURL_LIBS) -lpthread
-
-install:
-	mkdir -p $(INST_LIBDIR)/anthropic $(INST_LUADIR)/anthropic
-	cp anthropic/core.so $(INST_LIBDIR)/anthropic/
-	cp lua/anthropic/*.lua $(INST_LUADIR)/anthropic/
+# The rock (rockspec/, build type builtin: LuaRocks compiles with its own
+# flags): luarocks lint, then luarocks make from a copy of the checkout into
+# temporary trees for Lua 5.1 and 5.4, offline, and the module loaded from
+# each (LuaJIT from the 5.1 tree); then make after luarocks make in place.
+rock:
+	sh .ci/rock.sh
 
 deps:
 	@sh .ci/deps.sh $(DEB_PKGS)
@@ -70,9 +69,11 @@ deps-all:
 	@sh .ci/deps.sh $(ALL_DEB_PKGS)
 
 lint:
-	luacheck --no-color -q lua spec examples bench
+	luacheck --no-color -q lua spec examples bench types
 	sh .ci/docs.sh --check
 	lua5.4 .ci/requires.lua lua/anthropic/*.lua
+	sh .ci/release.sh
+	sh .ci/types.sh
 
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
@@ -99,7 +100,7 @@ demo:
 	  $(LUA) examples/hello.lua
 
 clean:
-	rm -rf anthropic build
+	rm -rf anthropic build csrc/*.o
 
 # Sanitizers, valgrind, GC stress and fuzzing (scripts in .ci/).
 check-asan:
@@ -125,5 +126,8 @@ embed-test:
 	sh examples/embed/test.sh
 test-hosts:
 	sh examples/love/test.sh
+# Refreshes the README's picture (examples/love/screenshot.png) on purpose.
+love-screenshot:
+	UPDATE_SCREENSHOT=1 sh examples/love/test.sh
 docs:
 	sh .ci/docs.sh

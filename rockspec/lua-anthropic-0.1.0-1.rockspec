@@ -1,3 +1,9 @@
+-- The builtin build type: LuaRocks compiles and links anthropic.core with its
+-- own compiler, flags and LIBFLAG on Linux, macOS (-bundle -undefined
+-- dynamic_lookup) and Windows (MSVC or MinGW), as lua-cjson, LuaSocket and
+-- Lua-cURLv3 do. `make lint` checks (.ci/release.sh) that the sources below
+-- are exactly csrc/*.c and that the version agrees with
+-- lua/anthropic/version.lua and CHANGELOG.md.
 rockspec_format = "3.0"
 package = "lua-anthropic"
 version = "0.1.0-1"
@@ -8,32 +14,65 @@ source = {
 description = {
   summary = "Lua SDK for Anthropic's Messages API (Claude): a C core over libcurl with a thin Lua layer",
   detailed = [[
-    require("anthropic").messages.create{...}: requests, streaming-ready transfers,
-    retries, typed errors, conversation and image/document helpers, on Lua 5.1-5.4 and LuaJIT.
+    require("anthropic").messages.create{...}: requests, streaming, non-blocking
+    transfers, retries, typed errors, batches, files, the tool runner,
+    conversation and image/document helpers, on Lua 5.1-5.4 and LuaJIT.
+    Ships LuaLS annotations in types/.
   ]],
   homepage = "https://github.com/lua-anthropic/lua-anthropic",
   license = "MIT",
+  labels = { "anthropic", "claude", "ai", "http" },
 }
 dependencies = {
   "lua >= 5.1, < 5.5",
 }
 external_dependencies = {
-  -- Only the library is looked up here: Debian keeps curl/curl.h under the
-  -- multiarch include directory, which the Makefile finds with pkg-config.
+  -- Debian keeps curl/curl.h under the multiarch include directory, where
+  -- the compiler looks by itself, so only the library is looked up on Unix.
   CURL = { library = "curl" },
+  platforms = {
+    windows = { CURL = { header = "curl/curl.h", library = "libcurl" } },
+    mingw32 = { CURL = { header = "curl/curl.h", library = "curl" } },
+  },
 }
 build = {
-  type = "make",
-  build_target = "rock",
-  build_variables = {
-    CFLAGS = "$(CFLAGS)",
-    LIBFLAG = "$(LIBFLAG)",
-    LUA_INCDIR = "$(LUA_INCDIR)",
-    CURL_LIBDIR = "$(CURL_LIBDIR)",
+  type = "builtin",
+  modules = {
+    -- The Lua layer is lua/anthropic/*.lua: LuaRocks copies the whole lua/
+    -- directory into the tree, so new modules need no entry here.
+    ["anthropic.core"] = {
+      sources = {
+        "csrc/base64.c",
+        "csrc/base64_lua.c",
+        "csrc/body.c",
+        "csrc/buffer.c",
+        "csrc/compat.c",
+        "csrc/core.c",
+        "csrc/json_decode.c",
+        "csrc/json_encode.c",
+        "csrc/json_lua.c",
+        "csrc/partial_json.c",
+        "csrc/session.c",
+        "csrc/socket_driver.c",
+        "csrc/sse.c",
+        "csrc/stream.c",
+        "csrc/transfer.c",
+        "csrc/upload.c",
+      },
+      defines = { "_POSIX_C_SOURCE=200809L" },
+      incdirs = { "$(CURL_INCDIR)" },
+      libdirs = { "$(CURL_LIBDIR)" },
+      -- When signing moves into the core, add "crypto" (OpenSSL) and, for
+      -- compressed bodies, "z" here and in external_dependencies.
+      libraries = { "curl" },
+    },
   },
-  install_variables = {
-    INST_LIBDIR = "$(LIBDIR)",
-    INST_LUADIR = "$(LUADIR)",
+  platforms = {
+    unix = { modules = { ["anthropic.core"] = { libraries = { "curl", "pthread" } } } },
+    windows = { modules = { ["anthropic.core"] = { libraries = { "libcurl" } } } },
+    mingw32 = { modules = { ["anthropic.core"] = { libraries = { "curl" } } } },
   },
-  copy_directories = { "examples" },
+  -- The LuaLS annotations and the hosts' examples (the Neovim plugin, LÖVE),
+  -- installed under lib/luarocks/rocks-<lua>/lua-anthropic/<version>/.
+  copy_directories = { "types", "examples" },
 }

@@ -61,7 +61,8 @@ describe("anthropic.call", function()
   end)
 
   it("'head': settles at a 2xx status with the body still open", function()
-    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, chunk_sizes = { 4 }, chunk_delay_ms = 100,
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" },
+                    chunk_sizes = { 4 }, chunk_delay_ms = 100,
                     body = "event: ping\ndata: {}\n\n" })
     local req = post()
     req.stream, req.accept = true, "text/event-stream"

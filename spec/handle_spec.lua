@@ -87,7 +87,8 @@ describe("handles", function()
   end)
 
   it("a failure ends a handle with the error in h.error", function()
-    server:script({ status = 400, json = { type = "error", error = { type = "invalid_request_error", message = "no" } } })
+    server:script({ status = 400,
+                    json = { type = "error", error = { type = "invalid_request_error", message = "no" } } })
     local got
     local s, err = client.messages.stream(PARAMS, { on_done = function(_, e) got = e end })
     assert.is_nil(s)

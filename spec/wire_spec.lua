@@ -82,8 +82,8 @@ describe("credentials and headers", function()
     ]]
     server:script({ json = { type = "message", content = {} } })
     local headers = [[X-Team: from-env\nX-Trace :  abc \nno colon here\nX-Empty:]]
-    local cmd = ("ANTHROPIC_API_KEY=sk-env ANTHROPIC_BASE_URL=%s ANTHROPIC_CUSTOM_HEADERS=\"$(printf '%s')\" %s -e %q 2>&1")
-      :format(server.url, headers, lua, script)
+    local cmd = ("ANTHROPIC_API_KEY=sk-env ANTHROPIC_BASE_URL=%s ANTHROPIC_CUSTOM_HEADERS=\"$(printf '%s')\" " ..
+                 "%s -e %q 2>&1"):format(server.url, headers, lua, script)
     local p = io.popen(cmd)
     local out = p:read("*a")
     p:close()

@@ -14,7 +14,7 @@ local options = require("anthropic.options")
 local async = require("anthropic.async")
 
 local M = {
-  VERSION = core.version,
+  VERSION = require("anthropic.version"),
   new = client.new,
   null = core.null,
   response_of = client.response_of,

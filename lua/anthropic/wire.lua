@@ -24,7 +24,8 @@ local function lua_name()
 end
 
 --- The User-Agent every request sends.
-M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(core.version, lua_name(), core.curl_version())
+M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(require("anthropic.version"), lua_name(),
+                                                             core.curl_version())
 
 --- Gives `client` its credentials (`api_key`, `auth_token`).
 function M.set_credentials(client, creds)
