@@ -16,12 +16,12 @@
 -- reached must exist, so a renamed or removed function fails too.
 -- Usage: lua .ci/types.lua <files of types/>  (module paths set by .ci/types.sh)
 local INTERNAL = {
-  ["anthropic.Client"] = "spec encode outcome track untrack dispatch remember codec pending session timeout_is_default",
-  ["anthropic.Request"] = "launch finish step",
-  ["anthropic.Stream"] = "launch retry_later connect drain step",
-  ["anthropic.Results"] = "fail",
+  ["anthropic.Client"] = "track untrack dispatch codec pending session timeout_is_default backoff owns_session",
+  ["anthropic.Request"] = "step",
+  ["anthropic.Stream"] = "drain step run_callback",
+  ["anthropic.Results"] = "",
   ["anthropic.Runner"] = "request",
-  ["anthropic.Driver"] = "protect closed apply sync arm dispatch after record kick act fire",
+  ["anthropic.Driver"] = "kick",
 }
 local internal = {}
 for class, names in pairs(INTERNAL) do

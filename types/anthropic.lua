@@ -15,7 +15,10 @@
 ---@field conversation anthropic.conversation
 ---@field errors anthropic.errors
 ---@field async anthropic.async
----@field messages anthropic.DefaultMessages
+---@field messages anthropic.Messages The default client's `messages` (every member, `batches` too).
+---@field models anthropic.Models The default client's `models`.
+---@field files anthropic.Files The default client's `files`.
+---@field skills anthropic.Skills The default client's `skills`.
 local anthropic = {}
 
 ---A client. Every option is optional; the credentials and base URL default
@@ -192,37 +195,6 @@ function Task:wait() end
 -- The default client's messages ----------------------------------------------------
 
 ---`anthropic.messages.create{...}` etc.: the same calls on `anthropic.default_client()`.
----@class anthropic.DefaultMessages
-anthropic.messages = {}
-
----@param params anthropic.MessageCreateParams
----@param opts? anthropic.RequestOptions
----@return anthropic.Message? message
----@return anthropic.Error? err
-function anthropic.messages.create(params, opts) end
-
----@param params anthropic.MessageCreateParams
----@param opts? anthropic.RequestOptions
----@return anthropic.Request
-function anthropic.messages.create_async(params, opts) end
-
----@param params anthropic.MessageCreateParams
----@param opts? anthropic.StreamOptions
----@return anthropic.Stream? stream
----@return anthropic.Error? err
-function anthropic.messages.stream(params, opts) end
-
----@param params anthropic.MessageCreateParams
----@param opts? anthropic.StreamOptions
----@return anthropic.Stream
-function anthropic.messages.stream_async(params, opts) end
-
----@param params anthropic.MessageCreateParams
----@param opts? anthropic.RequestOptions
----@return anthropic.MessageTokensCount? count
----@return anthropic.Error? err
-function anthropic.messages.count_tokens(params, opts) end
-
 -- The client -------------------------------------------------------------------
 
 ---@class anthropic.Client
@@ -236,6 +208,7 @@ function anthropic.messages.count_tokens(params, opts) end
 ---@field messages anthropic.Messages
 ---@field models anthropic.Models
 ---@field files anthropic.Files
+---@field skills anthropic.Skills
 local Client = {}
 
 ---Sends a request to any endpoint (credentials, version and default headers
@@ -274,6 +247,16 @@ function Client:poll(timeout_ms) end
 ---@return nil
 function Client:close() end
 
+---A client with some options changed (credentials kept unless given) that
+---shares this client's connections.
+---@param opts anthropic.ClientOptions
+---@return anthropic.Client
+function Client:with_options(opts) end
+
+---When the earliest retry back-off of the client's calls ends (`core.now()` seconds), or nil.
+---@return number?
+function Client:next_retry() end
+
 ---`client.messages`.
 ---@class anthropic.Messages
 ---@field batches anthropic.Batches
@@ -288,7 +271,7 @@ function Messages.create(params, opts) end
 
 ---Starts a message without waiting.
 ---@param params anthropic.MessageCreateParams
----@param opts? anthropic.RequestOptions
+---@param opts? anthropic.AsyncOptions
 ---@return anthropic.Request
 function Messages.create_async(params, opts) end
 
@@ -401,7 +384,7 @@ local Files = {}
 ---@return anthropic.Error? err
 function Files.upload(file, opts) end
 
----@param opts? anthropic.ListOptions
+---@param opts? anthropic.CursorListOptions
 ---@return anthropic.Page? page Of `anthropic.FileMetadata`.
 ---@return anthropic.Error? err
 function Files.list(opts) end
@@ -426,12 +409,119 @@ function Files.download(id, path, opts) end
 ---@return anthropic.Error? err
 function Files.delete(id, opts) end
 
+---`client.skills`: skills uploaded as multipart `files[]`.
+---@class anthropic.Skills
+---@field versions anthropic.SkillVersions
+local Skills = {}
+
+---@class anthropic.SkillCreateParams
+---@field files (string|anthropic.UploadSource)[] Paths, or `{data|path = ..., filename = ..., type = ...}`.
+---@field display_name? string
+
+---@param params anthropic.SkillCreateParams
+---@param opts? anthropic.RequestOptions
+---@return table? skill
+---@return anthropic.Error? err
+function Skills.create(params, opts) end
+
+---@param opts? anthropic.CursorListOptions
+---@return anthropic.Page? page
+---@return anthropic.Error? err
+function Skills.list(opts) end
+
+---@param id string
+---@param opts? anthropic.RequestOptions
+---@return table? skill
+---@return anthropic.Error? err
+function Skills.retrieve(id, opts) end
+
+---@param id string
+---@param opts? anthropic.RequestOptions
+---@return table? deleted
+---@return anthropic.Error? err
+function Skills.delete(id, opts) end
+
+---`client.skills.versions`: every function takes the skill id first.
+---@class anthropic.SkillVersions
+local SkillVersions = {}
+
+---@param skill_id string
+---@param params anthropic.SkillCreateParams
+---@param opts? anthropic.RequestOptions
+---@return table? version
+---@return anthropic.Error? err
+function SkillVersions.create(skill_id, params, opts) end
+
+---@param skill_id string
+---@param opts? anthropic.CursorListOptions
+---@return anthropic.Page? page
+---@return anthropic.Error? err
+function SkillVersions.list(skill_id, opts) end
+
+---@param skill_id string
+---@param version string
+---@param opts? anthropic.RequestOptions
+---@return table? version
+---@return anthropic.Error? err
+function SkillVersions.retrieve(skill_id, version, opts) end
+
+---@param skill_id string
+---@param version string
+---@param opts? anthropic.RequestOptions
+---@return table? deleted
+---@return anthropic.Error? err
+function SkillVersions.delete(skill_id, version, opts) end
+
+---The lifecycle of one request (`anthropic.call`): attempts, waits, judges,
+---backs off, retries, records the response. Handles are built on it.
+---@class anthropic.Call
+---@field attempts integer Attempts started.
+---@field error? anthropic.Error Set once settled with a failure.
+---@field response? anthropic.ResponseInfo The response record, once the goal is reached.
+---@field retry_at? number When the back-off ends (`core.now()` seconds).
+local Call = {}
+
+---Moves the call on without blocking: true once settled.
+---@return boolean
+function Call:step() end
+
+---Blocks (yields inside a task) until settled: true when the goal was reached.
+---@return boolean
+function Call:wait() end
+
+---The outcome of a settled "value" call.
+---@return any? value
+---@return anthropic.Error? err
+function Call:result() end
+
+---After a failure a handle saw later: plans the next attempt (true) or makes `err` final (false).
+---@param err anthropic.Error
+---@return boolean
+function Call:retry(err) end
+
+---Abandons the call (settles with `aborted`; idempotent).
+---@return nil
+function Call:cancel() end
+
 -- Handles ------------------------------------------------------------------------
 
+---What every handle (Request, Stream, Results, Runner) has.
+---@class anthropic.Handle
+---@field error? anthropic.Error The error that ended it, or nil.
+local Handle = {}
+
+---Whether it is over, successfully or not.
+---@return boolean
+function Handle:done() end
+
+---Calls `fn(result, err)` once when it is over (at once if it already is).
+---@param fn fun(result: any?, err: anthropic.Error?)
+---@return anthropic.Handle
+function Handle:on_done(fn) end
+
 ---A request started without waiting (`create_async`, `request_async`).
----@class anthropic.Request
----@field error? anthropic.Error Set once it failed.
----@field done boolean
+---@class anthropic.Request : anthropic.Handle
+---@field result? anthropic.Message The message, once done.
 local Request = {}
 
 ---Never blocks: the result once done (`value` or `nil, err`), nothing while pending.
@@ -444,11 +534,6 @@ function Request:poll() end
 ---@return anthropic.Error? err
 function Request:wait() end
 
----Calls `fn(value, err)` when done (at once if it already is).
----@param fn fun(value: any?, err: anthropic.Error?)
----@return anthropic.Request
-function Request:on_done(fn) end
-
 ---Abandons the request: it ends with an `aborted` error (idempotent).
 ---@return nil
 function Request:cancel() end
@@ -459,8 +544,7 @@ function Request:close() end
 
 ---A streaming answer. Pull-based: events are parsed in C, nothing of yours
 ---runs inside libcurl.
----@class anthropic.Stream
----@field error? anthropic.Error Set once the stream ended with a failure.
+---@class anthropic.Stream : anthropic.Handle
 local Stream = {}
 
 ---The next event (`ping` skipped), or nil at the end (then see `stream.error`).
@@ -488,17 +572,18 @@ function Stream:final_message() end
 ---@return anthropic.Message?
 function Stream:current_message() end
 
----Whether the stream has ended (cleanly or not: see `stream.error`).
----@return boolean
-function Stream:done() end
-
----Stops the transfer at once (idempotent; `<close>` on Lua 5.4).
+---Stops the transfer at once; an unfinished stream ends with an `aborted`
+---error (idempotent; `<close>` on Lua 5.4).
 ---@return nil
 function Stream:close() end
 
+---Blocks (yields inside a task) until the response headers are in: true
+---once streaming, false on failure (see `stream.error`).
+---@return boolean
+function Stream:connect() end
+
 ---The results of a batch, one JSONL line at a time (constant memory).
----@class anthropic.Results
----@field error? anthropic.Error Set when reading failed in the middle.
+---@class anthropic.Results : anthropic.Handle
 ---@field count integer Results read so far.
 ---@overload fun(): anthropic.BatchResult?
 local Results = {}
@@ -511,13 +596,16 @@ function Results:next() end
 ---@return fun(): anthropic.BatchResult?
 function Results:each() end
 
----Stops reading (idempotent).
+---Stops reading; an unfinished walk ends with an `aborted` error (idempotent).
 ---@return nil
 function Results:close() end
 
+---Never blocks: the results already here (drives the network once unless a host loop does).
+---@return anthropic.BatchResult[]
+function Results:poll() end
+
 ---The tool runner (`client.messages.run_tools`).
----@class anthropic.Runner
----@field error? anthropic.Error Set when the loop ended on a failure.
+---@class anthropic.Runner : anthropic.Handle
 ---@field messages anthropic.MessageParam[] The whole conversation so far.
 ---@overload fun(): anthropic.Message?
 local Runner = {}
@@ -535,12 +623,20 @@ function Runner:each() end
 ---@return anthropic.Error? err
 function Runner:until_done() end
 
----A page of a list (`models.list`, `files.list`, `batches.list`).
+---Stops the loop: no further request; an unfinished runner ends with an
+---`aborted` error (idempotent). A runner has no `poll`: each step is a whole
+---request; run it in an `anthropic.async` task to overlap it with other work.
+---@return nil
+function Runner:close() end
+
+---A page of a list: id pages (`models.list`, `batches.list`: `first_id`,
+---`last_id`) or cursor pages (`files.list`, `skills.list`: `next_page`).
 ---@class anthropic.Page
 ---@field data any[] The items of this page.
 ---@field has_more boolean
 ---@field first_id? string
 ---@field last_id? string
+---@field next_page? string
 local Page = {}
 
 ---The next page; nil when there is none.

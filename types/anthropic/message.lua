@@ -14,6 +14,7 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---| "pause_turn"
 ---| "refusal"
 ---| "model_context_window_exceeded"
+---| "compaction"
 
 ---What `messages.create` returns (and `stream:final_message()` accumulates).
 ---@class anthropic.Message
@@ -63,6 +64,10 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---| anthropic.WebFetchToolResultBlock
 ---| anthropic.CodeExecutionToolResultBlock
 ---| anthropic.ContainerUploadBlock
+---| anthropic.CompactionBlock
+---| anthropic.FallbackBlock
+---| anthropic.MCPToolUseBlock
+---| anthropic.MCPToolResultBlock
 
 ---@class anthropic.TextBlock
 ---@field type "text"
@@ -111,6 +116,37 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@class anthropic.ContainerUploadBlock
 ---@field type "container_upload"
 ---@field file_id string
+
+---A summary of earlier turns (beta compaction); `content` is nil when it failed.
+---@class anthropic.CompactionBlock
+---@field type "compaction"
+---@field content? string
+---@field encrypted_content? string
+
+---The request fell back to another model (beta fallbacks); the message's
+---`model` is the one that answered.
+---@class anthropic.FallbackBlock
+---@field type "fallback"
+---@field from anthropic.ModelRef
+---@field to anthropic.ModelRef
+---@field trigger table Why (`{type = "refusal", category = ...}`).
+
+---@class anthropic.ModelRef
+---@field model string
+
+---A call to a tool of an MCP server (beta mcp_servers).
+---@class anthropic.MCPToolUseBlock
+---@field type "mcp_tool_use"
+---@field id string
+---@field name string
+---@field server_name string
+---@field input table
+
+---@class anthropic.MCPToolResultBlock
+---@field type "mcp_tool_result"
+---@field tool_use_id string
+---@field is_error boolean
+---@field content string|anthropic.TextBlock[]
 
 ---@alias anthropic.TextCitation
 ---| anthropic.CitationCharLocation
@@ -200,7 +236,8 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@field type "message_delta"
 ---@field delta anthropic.MessageDelta
 ---@field usage anthropic.MessageDeltaUsage
----@field context_management? table
+---@field context_management? table Edits the API applied (beta context management).
+---@field input_transformations? table[] What the API changed in the input (e.g. redactions).
 
 ---@class anthropic.MessageDelta
 ---@field stop_reason? anthropic.StopReason
@@ -215,6 +252,12 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@field cache_creation_input_tokens? integer
 ---@field cache_read_input_tokens? integer
 ---@field server_tool_use? anthropic.ServerToolUsage
+---@field output_tokens_details? anthropic.OutputTokensDetails
+---@field iterations? table[] Per-iteration counts (compaction).
+---@field fallback_credit? table What a fallback credited.
+
+---@class anthropic.OutputTokensDetails
+---@field thinking_tokens? integer
 
 ---@class anthropic.MessageStopEvent
 ---@field type "message_stop"
@@ -235,6 +278,7 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---| anthropic.ThinkingDelta
 ---| anthropic.SignatureDelta
 ---| anthropic.CitationsDelta
+---| anthropic.CompactionDelta
 
 ---@class anthropic.TextDelta
 ---@field type "text_delta"
@@ -255,6 +299,12 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@class anthropic.CitationsDelta
 ---@field type "citations_delta"
 ---@field citation anthropic.TextCitation
+
+---Assigns a compaction block's `content` (and `encrypted_content` when present).
+---@class anthropic.CompactionDelta
+---@field type "compaction_delta"
+---@field content? string
+---@field encrypted_content? string
 
 -- Errors ---------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 
 ---`anthropic.new(opts)`: every option is optional.
 ---@class anthropic.ClientOptions
----@field api_key? string Sent as `x-api-key`. Default: `$ANTHROPIC_API_KEY`.
----@field auth_token? string Sent as `authorization: Bearer ...`. Default: `$ANTHROPIC_AUTH_TOKEN`.
+---@field api_key? string|fun(): string Sent as `x-api-key`; a function is called before every attempt. Default: `$ANTHROPIC_API_KEY`.
+---@field auth_token? string|fun(): string Sent as `authorization: Bearer ...`; a string or a function. Default: `$ANTHROPIC_AUTH_TOKEN`.
 ---@field base_url? string Default: `$ANTHROPIC_BASE_URL`, else `https://api.anthropic.com`.
 ---@field anthropic_version? string The `anthropic-version` header (default `2023-06-01`).
 ---@field timeout? number Seconds for a whole request (default 600); bounds a stream's silences.
@@ -40,12 +40,24 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@field betas? string[] Sent comma-joined as `anthropic-beta`.
 ---@field max_retries? integer
 ---@field stream_idle_timeout? number Seconds without a byte before a stream fails.
+---@field workspace_id? string Sent as `anthropic-workspace-id`.
 
 ---`stream(params, opts)` and `stream_async`: request options plus callbacks,
 ---run from the SDK's loop (`client:poll`, the stream's iterators, the uv driver).
 ---@class anthropic.StreamOptions : anthropic.RequestOptions
 ---@field on_event? fun(event: anthropic.MessageStreamEvent, snapshot: anthropic.Message)
 ---@field on_text? fun(delta: string, snapshot: anthropic.Message)
+---@field on_thinking? fun(delta: string, snapshot: anthropic.Message)
+---@field on_citation? fun(citation: table, snapshot: anthropic.Message)
+---@field on_signature? fun(signature: string, snapshot: anthropic.Message)
+---@field on_compaction? fun(content: string, snapshot: anthropic.Message)
+---@field on_input_json? fun(partial_json: string, value: any, snapshot: anthropic.Message) `value`: the tool input parsed so far.
+---@field on_content_block? fun(block: anthropic.ContentBlock) A finished block.
+---@field on_message? fun(message: anthropic.Message) At message_stop.
+---@field on_done? fun(message: anthropic.Message?, err: anthropic.Error?)
+
+---`create_async(params, opts)`: request options plus `on_done`.
+---@class anthropic.AsyncOptions : anthropic.RequestOptions
 ---@field on_done? fun(message: anthropic.Message?, err: anthropic.Error?)
 
 ---`client:request(req)`: any endpoint.
@@ -56,11 +68,25 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@field body? any Encoded as JSON.
 ---@field accept? string The `accept` header.
 
----List options: the page query plus request options.
+---List options of id pages (models, batches): the page query plus request options.
 ---@class anthropic.ListOptions : anthropic.RequestOptions
 ---@field limit? integer Items per page.
 ---@field after_id? string
 ---@field before_id? string
+
+---List options of cursor pages (files, skills): the page query plus request options.
+---@class anthropic.CursorListOptions : anthropic.RequestOptions
+---@field limit? integer Items per page.
+---@field page? string A `next_page` cursor.
+---@field ids? string[] `files.list` only: just these files (at most 100), in one page.
+---@field source? string `skills.list` only: "custom" or "anthropic".
+
+---A file to upload: a path, or bytes with a name.
+---@class anthropic.UploadSource
+---@field data? string The bytes.
+---@field path? string A file to stream from disk.
+---@field filename? string Default: the path's base name.
+---@field type? string The media type (default: from the extension, else the first bytes).
 
 -- ---------------------------------------------------------------------------
 -- Messages API parameters
