@@ -15,17 +15,22 @@ lua_pc = $(if $(filter luajit,$(1)),luajit,$(1))
 lua_cflags = $(shell pkg-config --cflags $(call lua_pc,$(1)) 2>/dev/null)
 CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# libcrypto (SHA-256, HMAC, RSA for SigV4 and Google tokens) and zlib (the
+# event stream's CRC32); libcurl links both already.
+CRYPTO_CFLAGS = $(shell pkg-config --cflags libcrypto zlib 2>/dev/null)
+CRYPTO_LIBS = $(shell pkg-config --libs libcrypto zlib 2>/dev/null || echo -lcrypto -lz)
 
 SRCS = $(sort $(wildcard csrc/*.c))
 HDRS = $(wildcard csrc/*.h)
 
 # Debian packages the build and the tests need (command or file -> package).
-DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
-  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim
+DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev luajit \
+  libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim \
+  python3-botocore python3-google-auth python3-cryptography
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
+.PHONY: all test test-all check-c check-% deps deps-all lint demo clean build-% rock install asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts docs
 
 # anthropic/core.so, rebuilt when LUA changes (the stamp names the Lua).
 all: anthropic/.built-for-$(LUA)
@@ -33,15 +38,15 @@ all: anthropic/.built-for-$(LUA)
 anthropic/.built-for-$(LUA): $(SRCS) $(HDRS)
 	@mkdir -p anthropic
 	@rm -f anthropic/.built-for-*
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$(LUA)) $(CURL_CFLAGS) -shared \
-	  -o anthropic/core.so $(SRCS) $(CURL_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$(LUA)) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) -shared \
+	  -o anthropic/core.so $(SRCS) $(CURL_LIBS) $(CRYPTO_LIBS) -lpthread
 	@touch $@
 
 # One build per Lua under build/<lua>/, so the versions never mix.
 build/%/anthropic/core.so: $(SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) -shared \
-	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) -shared \
+	  -o $@ $(SRCS) $(CURL_LIBS) $(CRYPTO_LIBS) -lpthread
 
 build-%: build/%/anthropic/core.so ;
 
@@ -50,8 +55,9 @@ build-%: build/%/anthropic/core.so ;
 LIBFLAG ?= -shared
 rock: $(SRCS) $(HDRS)
 	@mkdir -p anthropic
-	$(CC) $(CFLAGS) $(WARN) $(STD) -I$(LUA_INCDIR) $(CURL_CFLAGS) $(LIBFLAG) \
-	  -o anthropic/core.so $(SRCS) $(if $(CURL_LIBDIR),-L$(CURL_LIBDIR)) $(CURL_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(WARN) $(STD) -I$(LUA_INCDIR) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(LIBFLAG) \
+	  -o anthropic/core.so $(SRCS) $(if $(CURL_LIBDIR),-L$(CURL_LIBDIR)) $(CURL_LIBS) \
+	  $(if $(CRYPTO_LIBDIR),-L$(CRYPTO_LIBDIR)) $(if $(ZLIB_LIBDIR),-L$(ZLIB_LIBDIR)) $(CRYPTO_LIBS) -lpthread
 
 install:
 	mkdir -p $(INST_LIBDIR)/anthropic $(INST_LUADIR)/anthropic
@@ -68,6 +74,17 @@ lint:
 	luacheck --no-color -q lua spec examples bench
 	sh .ci/docs.sh --check
 
+# check-c: the standalone C tests of the plain-C parts (test/c/*_test.c).
+C_TESTS = sse eventstream sigv4
+C_TEST_SRCS_sse = csrc/sse.c csrc/buffer.c
+C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/json_member.c csrc/base64.c csrc/buffer.c
+C_TEST_SRCS_sigv4 = csrc/sigv4.c csrc/digest.c csrc/buffer.c
+check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)
+	@for t in $(C_TESTS); do build/c/$${t}_test || exit 1; done
+build/c/%_test: test/c/%_test.c $(SRCS) $(HDRS)
+	@mkdir -p build/c
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(CRYPTO_CFLAGS) -Icsrc -o $@ $< $(C_TEST_SRCS_$*) $(CRYPTO_LIBS)
+
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
 	LUA_CPATH="build/$*/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
@@ -75,6 +92,7 @@ check-%: build/%/anthropic/core.so
 
 test: deps
 	$(MAKE) lint
+	$(MAKE) --no-print-directory check-c
 	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 	$(MAKE) --no-print-directory embed-test
