@@ -21,6 +21,10 @@ external_dependencies = {
   -- Only the library is looked up here: Debian keeps curl/curl.h under the
   -- multiarch include directory, which the Makefile finds with pkg-config.
   CURL = { library = "curl" },
+  -- SigV4 and Google token signing (SHA-256, HMAC, RSA) and the event
+  -- stream's CRC32.
+  CRYPTO = { library = "crypto" },
+  ZLIB = { library = "z" },
 }
 build = {
   type = "make",
@@ -30,6 +34,8 @@ build = {
     LIBFLAG = "$(LIBFLAG)",
     LUA_INCDIR = "$(LUA_INCDIR)",
     CURL_LIBDIR = "$(CURL_LIBDIR)",
+    CRYPTO_LIBDIR = "$(CRYPTO_LIBDIR)",
+    ZLIB_LIBDIR = "$(ZLIB_LIBDIR)",
   },
   install_variables = {
     INST_LIBDIR = "$(LIBDIR)",
