@@ -10,6 +10,7 @@ Input: a list of frames, each one of
                                                  {"bytes": base64, "p": padding}
   {"exception": "<name>", "message": "..."}     :message-type exception
   {"error_code": "...", "error_message": "..."} :message-type error
+  {"prelude": total, "headers_len": n}          only a 12-byte prelude (for size limits)
 Output: base64 of the frames back to back.
 """
 import base64
@@ -33,6 +34,9 @@ def frame(headers, payload):
 
 
 def encode(spec, i):
+    if "prelude" in spec:
+        p = struct.pack(">II", spec["prelude"], spec["headers_len"])
+        return p + struct.pack(">I", zlib.crc32(p) & 0xFFFFFFFF)
     if "chunk" in spec:
         payload = json.dumps({"bytes": base64.b64encode(spec["chunk"].encode()).decode(),
                               "p": "abcdefghij"[: i % 10]}).encode()
@@ -49,8 +53,8 @@ def main():
     specs = json.load(sys.stdin)
     frames = [encode(s, i) for i, s in enumerate(specs)]
     buf = EventStreamBuffer()
-    buf.add_data(b"".join(frames))
-    for spec, msg in zip(specs, buf):
+    buf.add_data(b"".join(f for s, f in zip(specs, frames) if "prelude" not in s))
+    for spec, msg in zip([s for s in specs if "prelude" not in s], buf):
         if "chunk" in spec:
             assert msg.headers[":event-type"] == "chunk"
             assert base64.b64decode(json.loads(msg.payload)["bytes"]).decode() == spec["chunk"]
