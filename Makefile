@@ -26,7 +26,7 @@ HDRS = $(wildcard csrc/*.h)
 # Debian packages the build and the tests need (command or file -> package).
 DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev luajit \
   libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim \
-  python3-botocore python3-google-auth python3-cryptography
+  python3-botocore python3-google-auth python3-cryptography openssl
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 
 .SECONDARY:
