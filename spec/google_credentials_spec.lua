@@ -145,7 +145,8 @@ describe("anthropic.google_credentials", function()
   it("finds the ADC file and explains what is missing", function()
     assert.equal(sa_path, (gc.find_adc(env({ GOOGLE_APPLICATION_CREDENTIALS = sa_path }))))
     local dir = g.dir .. "/gcloud"
-    os.execute("mkdir -p '" .. dir .. "' && cp '" .. au_path .. "' '" .. dir .. "/application_default_credentials.json'")
+    os.execute("mkdir -p '" .. dir .. "' && cp '" .. au_path .. "' '" .. dir
+      .. "/application_default_credentials.json'")
     assert.equal(dir .. "/application_default_credentials.json", (gc.find_adc(env({ CLOUDSDK_CONFIG = dir }))))
     os.execute("mkdir -p '" .. g.dir .. "/home/.config' && cp -r '" .. dir .. "' '" .. g.dir .. "/home/.config/'")
     assert.equal(g.dir .. "/home/.config/gcloud/application_default_credentials.json",

@@ -27,8 +27,8 @@ function M.python()
   local candidates = { "python3", "/usr/bin/python3" }
   if (os.getenv("PLATFORM_PYTHON") or "") ~= "" then table.insert(candidates, 1, os.getenv("PLATFORM_PYTHON")) end
   for _, py in ipairs(candidates) do
-    if os.execute(quote(py) ..
-        " -c 'import botocore, google.auth, cryptography' >/dev/null 2>&1") == (_VERSION == "Lua 5.1" and 0 or true) then
+    local cmd = quote(py) .. " -c 'import botocore, google.auth, cryptography' >/dev/null 2>&1"
+    if os.execute(cmd) == (_VERSION == "Lua 5.1" and 0 or true) then
       found = py
       return py
     end
