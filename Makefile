@@ -83,7 +83,7 @@ check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)
 	@for t in $(C_TESTS); do build/c/$${t}_test || exit 1; done
 build/c/%_test: test/c/%_test.c $(SRCS) $(HDRS)
 	@mkdir -p build/c
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(CRYPTO_CFLAGS) -Icsrc -o $@ $< $(C_TEST_SRCS_$*) $(CRYPTO_LIBS)
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(CRYPTO_CFLAGS) -Icsrc -Itest/c -o $@ $< $(C_TEST_SRCS_$*) $(CRYPTO_LIBS)
 
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so

@@ -26,6 +26,7 @@
 #include <zlib.h>
 #include "eventstream.h"
 #include "json_member.h"
+#include "cuts.h"
 
 typedef struct rec {
     anth_buf out;
@@ -70,6 +71,10 @@ static int on_frame(void *ud, const anth_es_frame *f) {
     return r->count == r->stop_at ? 42 : 0;
 }
 
+static int feed(void *d, const char *buf, size_t len) {
+    return anth_es_feed(d, buf, len);
+}
+
 typedef struct outcome {
     anth_buf out;
     int rc, pending;
@@ -79,30 +84,15 @@ static void run(const uint8_t *s, size_t n, const size_t *cuts, size_t ncuts, in
                 outcome *o) {
     anth_es d;
     rec r;
-    size_t from = 0, i;
     r.count = 0;
     r.stop_at = stop_at;
     anth_buf_init(&r.out);
     anth_es_init(&d, on_frame, &r);
     if (max_payload) d.max_payload = max_payload;
-    o->rc = 0;
-    for (i = 0; i <= ncuts; i++) {
-        size_t to = i < ncuts ? cuts[i] : n;
-        int rc = anth_es_feed(&d, (const char *)s + from, to - from);
-        from = to;
-        if (rc != 0) {
-            o->rc = rc;
-            break;
-        }
-    }
+    o->rc = fuzz_feed_cut(feed, &d, s, n, cuts, ncuts);
     o->pending = anth_es_pending(&d);
     o->out = r.out;
     anth_es_free(&d);
-}
-
-static int cmp_size(const void *a, const void *b) {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void same(const outcome *a, const outcome *b) {
@@ -134,31 +124,25 @@ static void fix_crcs(uint8_t *s, size_t n) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    size_t cuts[32], ncuts, i, n, max_payload;
+    size_t cuts[FUZZ_MAX_CUTS], ncuts, n, max_payload;
+    const uint8_t *in;
     uint8_t *s;
     int stop_at;
     outcome whole, split, bytes;
-    if (size < 3) return 0;
+    if (!fuzz_split_input(data, size, cuts, &ncuts, &in, &n)) return 0;
     stop_at = data[0] & 3;
     max_payload = data[0] & 4 ? data[1] : 0; /* 0 keeps the default */
-    ncuts = data[2] % 32;
-    if (size < 3 + 2 * ncuts) return 0;
-    n = size - 3 - 2 * ncuts;
-    s = malloc(n ? n : 1);
+    s = malloc(n ? n : 1); /* a copy: the CRCs may be fixed in place */
     if (!s) abort();
-    memcpy(s, data + 3 + 2 * ncuts, n);
+    memcpy(s, in, n);
     if (data[0] & 8) fix_crcs(s, n);
-    for (i = 0; i < ncuts; i++) cuts[i] = ((size_t)data[3 + 2 * i] << 8 | data[4 + 2 * i]) % (n + 1);
-    qsort(cuts, ncuts, sizeof cuts[0], cmp_size);
 
     run(s, n, NULL, 0, stop_at, max_payload, &whole);
     run(s, n, cuts, ncuts, stop_at, max_payload, &split);
     same(&whole, &split);
     anth_buf_free(&split.out);
     if (n <= 4096) {
-        size_t *one = malloc((n + 1) * sizeof *one);
-        if (!one) abort();
-        for (i = 0; i + 1 < n; i++) one[i] = i + 1;
+        size_t *one = fuzz_byte_cuts(n);
         run(s, n, one, n ? n - 1 : 0, stop_at, max_payload, &bytes);
         same(&whole, &bytes);
         anth_buf_free(&bytes.out);

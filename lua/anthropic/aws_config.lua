@@ -11,7 +11,11 @@
 -- sections `[profile name]` or `[default]`). Profiles that need assume-role,
 -- SSO, a credential process or instance metadata are reported as unsupported.
 -- @module anthropic.aws_config
+local platform = require("anthropic.platform_request")
+
 local M = {}
+
+local nonempty = platform.nonempty
 
 --- The region used when none is configured (as the SDKs do).
 M.DEFAULT_REGION = "us-east-1"
@@ -75,11 +79,6 @@ local function read_ini(path)
   local text = f:read("*a")
   f:close()
   return M.parse_ini(text or "")
-end
-
-local function nonempty(v)
-  if type(v) == "string" and v ~= "" then return v end
-  return nil
 end
 
 --- The shared files' paths: `AWS_SHARED_CREDENTIALS_FILE` and

@@ -32,8 +32,8 @@ M.EXCEPTION_STATUS = {
 -- @treturn string the base URL, without a trailing slash
 function M.base_url(region, base_url, getenv)
   getenv = getenv or os.getenv
-  local env = getenv("ANTHROPIC_BEDROCK_BASE_URL")
-  local url = base_url or (env ~= "" and env) or ("https://bedrock-runtime." .. region .. ".amazonaws.com")
+  local url = platform.nonempty(base_url) or platform.nonempty(getenv("ANTHROPIC_BEDROCK_BASE_URL"))
+    or ("https://bedrock-runtime." .. region .. ".amazonaws.com")
   return (url:gsub("/+$", ""))
 end
 

@@ -12,8 +12,11 @@
 -- @module anthropic.google_credentials
 local core = require("anthropic.core")
 local errors = require("anthropic.errors")
+local platform = require("anthropic.platform_request")
 
 local M = {}
+
+local nonempty = platform.nonempty
 
 --- The OAuth scope Vertex AI requests need.
 M.SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -32,11 +35,6 @@ local function auth_error(message, fields)
   fields.type = "authentication_error"
   fields.message = message
   return errors.new(fields)
-end
-
-local function nonempty(v)
-  if type(v) == "string" and v ~= "" then return v end
-  return nil
 end
 
 --- Percent-encodes a form value (application/x-www-form-urlencoded, every

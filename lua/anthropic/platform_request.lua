@@ -1,9 +1,18 @@
---- What the Bedrock and Vertex request rewrites share: which API paths a
+--- What the Bedrock and Vertex helpers share: which API paths a
 -- platform serves, path-segment encoding and the body copy with the
 -- platform's `anthropic_version`. Pure functions; the user's tables are never
 -- changed.
 -- @module anthropic.platform_request
 local M = {}
+
+--- v when it is a non-empty string, else nil (options and environment
+-- variables set to "" count as unset).
+-- @param v any value
+-- @treturn string v, or nil
+function M.nonempty(v)
+  if type(v) == "string" and v ~= "" then return v end
+  return nil
+end
 
 --- Percent-encodes one path segment: every byte except `A-Za-z0-9-._~` and
 -- the extra safe characters given (as Python's `quote(s, safe=...)`).

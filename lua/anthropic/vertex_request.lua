@@ -9,13 +9,10 @@ local platform = require("anthropic.platform_request")
 
 local M = {}
 
+local nonempty = platform.nonempty
+
 --- The body's default `anthropic_version` on Vertex AI.
 M.VERSION = "vertex-2023-10-16"
-
-local function nonempty(v)
-  if type(v) == "string" and v ~= "" then return v end
-  return nil
-end
 
 --- The region: `region`, else `CLOUD_ML_REGION`.
 -- @tparam[opt] string region the option

@@ -12,17 +12,7 @@
 #include <string.h>
 #include "eventstream.h"
 #include "json_member.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        checks++;                                                                    \
-        if (!(cond)) {                                                               \
-            failures++;                                                              \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 /* platforms.md §2.1: a chunk frame botocore decodes to {"type":"message_stop"}. */
 static const char FRAME_HEX[] =

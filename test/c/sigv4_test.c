@@ -11,17 +11,7 @@
 #include <string.h>
 #include "digest.h"
 #include "sigv4.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        checks++;                                                                     \
-        if (!(cond)) {                                                                \
-            failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
-        }                                                                             \
-    } while (0)
+#include "check.h"
 
 #define CHECK_STR(got, want)                                                          \
     do {                                                                              \
