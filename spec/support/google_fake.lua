@@ -29,7 +29,7 @@ end
 function M.start()
   local dir = py.tmpdir()
   local port_file = dir .. "/port"
-  local cmd = "exec " .. py.quote(py.python()) .. " " .. py.quote(py.dir .. "/google_token_server.py")
+  local cmd = "exec " .. py.command() .. " " .. py.quote(py.dir .. "/google_token_server.py")
     .. " --dir " .. py.quote(dir) .. " --port-file " .. py.quote(port_file)
   local proc = assert(io.popen(cmd, "w"))
   local port

@@ -46,13 +46,20 @@ function M.tmpdir()
   return dir
 end
 
+--- The command prefix that starts the interpreter: without LD_PRELOAD, so
+-- that under `make check-asan` the sanitizer runtime preloaded for Lua does
+-- not follow into Python (whose libcrypto keeps memory until exit).
+function M.command()
+  return "env -u LD_PRELOAD " .. quote(M.python())
+end
+
 --- Runs spec/support/<script> with input on stdin; returns its stdout.
 function M.run(script, input)
   local tmp = os.tmpname()
   local f = assert(io.open(tmp, "wb"))
   f:write(input or "")
   f:close()
-  local p = assert(io.popen(quote(M.python()) .. " " .. quote(M.dir .. "/" .. script) .. " < " .. quote(tmp)))
+  local p = assert(io.popen(M.command() .. " " .. quote(M.dir .. "/" .. script) .. " < " .. quote(tmp)))
   local out = p:read("*a")
   local ok = p:close()
   os.remove(tmp)
