@@ -67,6 +67,7 @@ static int run_cuts(const char *in, size_t n, const size_t *cuts, size_t ncuts, 
     int rc = 0;
     anth_buf_init(&r->out);
     r->frames = 0;
+    r->stop_at = 0;
     anth_es_init(&d, on_frame, r);
     if (max_payload) d.max_payload = max_payload;
     for (i = 0; i <= ncuts && rc == 0; i++) {
