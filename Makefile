@@ -77,7 +77,8 @@ lint:
 # check-c: the standalone C tests of the plain-C parts (test/c/*_test.c).
 C_TESTS = sse eventstream sigv4
 C_TEST_SRCS_sse = csrc/sse.c csrc/buffer.c
-C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/json_member.c csrc/base64.c csrc/buffer.c
+C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/bedrock_stream.c csrc/json_member.c csrc/base64.c \
+  csrc/buffer.c
 C_TEST_SRCS_sigv4 = csrc/sigv4.c csrc/digest.c csrc/buffer.c
 check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)
 	@for t in $(C_TESTS); do build/c/$${t}_test || exit 1; done

@@ -18,8 +18,8 @@ $CLANG $FLAGS $(pkg-config --cflags "$LUA") -o build/fuzz_json_decode \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o build/fuzz_sse fuzz/fuzz_sse.c csrc/sse.c csrc/buffer.c
 # shellcheck disable=SC2086
-$CLANG $FLAGS -o build/fuzz_eventstream fuzz/fuzz_eventstream.c csrc/eventstream.c csrc/json_member.c \
-  csrc/base64.c csrc/buffer.c -lz
+$CLANG $FLAGS -o build/fuzz_eventstream fuzz/fuzz_eventstream.c csrc/eventstream.c csrc/bedrock_stream.c \
+  csrc/json_member.c csrc/base64.c csrc/buffer.c -lz
 # seeds: the recorded streams and a few JSON documents
 [ -n "$(ls build/fuzz-corpus/json)" ] || {
   printf '{"a":[1,2.5,-0,1e400,"\\u00e9\\ud83d\\ude00",null,true,{}],"b":[]}' > build/fuzz-corpus/json/seed1

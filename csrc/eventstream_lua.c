@@ -1,7 +1,8 @@
 /* core.eventstream_decoder() and core.eventstream_chunk(payload): the Lua
- * side of eventstream.c, for tests and for Lua code that holds a Bedrock
- * stream's bytes. (The streaming transfer feeds eventstream.c from C.) */
+ * side of eventstream.c and bedrock_stream.c, for tests and for Lua code that
+ * holds a Bedrock stream's bytes. (The streaming transfer feeds them from C.) */
 #include "platforms.h"
+#include "bedrock_stream.h"
 #include "eventstream.h"
 #include "json_member.h"
 
@@ -11,6 +12,9 @@ typedef struct es_ud {
     anth_es d;
     anth_buf frames;  /* whole frames delivered by the current feed, back to back */
     anth_buf scratch; /* decode_frame's working memory */
+    anth_buf name, data; /* "events" mode: one event */
+    int events;       /* "events" mode: feed gives Bedrock's stream events, not frames */
+    int ended;        /* "events" mode: an exception frame ended the stream */
     int closed;
 } es_ud;
 
@@ -34,6 +38,8 @@ static int es_close(lua_State *L) {
     anth_es_free(&u->d);
     anth_buf_free(&u->frames);
     anth_buf_free(&u->scratch);
+    anth_buf_free(&u->name);
+    anth_buf_free(&u->data);
     return 0;
 }
 
@@ -87,7 +93,10 @@ static const char *err_kind(int rc) {
 
 /* d:feed(bytes) -> frames[, kind, message]: the frames completed by these
  * bytes, in order; after a bad frame also why ("bad_crc", "too_big",
- * "malformed", "out_of_memory") and a message; every later feed repeats it. */
+ * "malformed", "out_of_memory") and a message; every later feed repeats it.
+ * In "events" mode the list holds Bedrock's stream events {event=, data=}
+ * instead (bedrock_stream.h; nothing after an exception's "error" event), and
+ * a chunk that cannot be read gives "bad_chunk". */
 static int es_feed(lua_State *L) {
     es_ud *u = check_open(L);
     size_t n, pos = 0;
@@ -102,9 +111,28 @@ static int es_feed(lua_State *L) {
         size_t len = (size_t)((unsigned char)p[0]) << 24 | (size_t)((unsigned char)p[1]) << 16 |
                      (size_t)((unsigned char)p[2]) << 8 | (unsigned char)p[3];
         if (anth_es_decode_frame(p, len, u->d.max_payload, &u->scratch, &f) != 0) break; /* cannot happen */
-        push_frame(L, &f);
-        lua_rawseti(L, -2, ++i);
         pos += len;
+        if (!u->events) {
+            push_frame(L, &f);
+            lua_rawseti(L, -2, ++i);
+        } else if (!u->ended) {
+            const char *why = NULL;
+            int kind = anth_bedrock_frame(&f, &u->name, &u->data, &why);
+            if (kind == ANTH_BEDROCK_BAD) {
+                u->frames.len = 0;
+                lua_pushliteral(L, "bad_chunk");
+                lua_pushstring(L, why);
+                return 3;
+            }
+            if (kind == ANTH_BEDROCK_SKIP) continue;
+            lua_createtable(L, 0, 2);
+            lua_pushlstring(L, u->name.data ? u->name.data : "", u->name.len);
+            lua_setfield(L, -2, "event");
+            lua_pushlstring(L, u->data.data ? u->data.data : "", u->data.len);
+            lua_setfield(L, -2, "data");
+            lua_rawseti(L, -2, ++i);
+            if (kind == ANTH_BEDROCK_END) u->ended = 1;
+        }
     }
     u->frames.len = 0;
     if (rc == 0) return 1;
@@ -125,14 +153,20 @@ static int es_tostring(lua_State *L) {
     return 1;
 }
 
-/* eventstream_decoder([max_payload]) -> decoder */
+/* eventstream_decoder([max_payload [, "frames" | "events"]]) -> decoder */
 static int l_decoder(lua_State *L) {
+    static const char *const modes[] = {"frames", "events", NULL};
     lua_Number max = luaL_optnumber(L, 1, (lua_Number)ANTH_ES_MAX_PAYLOAD);
+    int mode = luaL_checkoption(L, 2, "frames", modes);
     es_ud *u;
     if (!(max >= 0 && max <= (lua_Number)ANTH_ES_MAX_PAYLOAD))
         luaL_argerror(L, 1, "max_payload must be between 0 and 16 MiB");
     u = (es_ud *)anth_newuserdata(L, sizeof *u);
     u->closed = 0;
+    u->events = mode == 1;
+    u->ended = 0;
+    anth_buf_init(&u->name);
+    anth_buf_init(&u->data);
     anth_es_init(&u->d, keep_frame, u);
     u->d.max_payload = (size_t)max;
     anth_buf_init(&u->frames);

@@ -1,6 +1,6 @@
 /* libFuzzer target for the AWS event stream decoder (csrc/eventstream.c) and
- * what the Bedrock sink does with each frame: the chunk payload helper and
- * the JSON member finder (csrc/json_member.c).
+ * what the Bedrock stream makes of each frame (csrc/bedrock_stream.c, with
+ * the chunk payload helper and the JSON member finder, csrc/json_member.c).
  *
  * Property: feeding a stream whole, cut at fuzzer-chosen points, and one byte
  * at a time gives the same frames, feed result and pending flag; no crash,
@@ -17,13 +17,14 @@
  *   clang -std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 \
  *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc \
  *     -o build/fuzz_eventstream fuzz/fuzz_eventstream.c csrc/eventstream.c \
- *     csrc/json_member.c csrc/base64.c csrc/buffer.c -lz
+ *     csrc/bedrock_stream.c csrc/json_member.c csrc/base64.c csrc/buffer.c -lz
  *   build/fuzz_eventstream -max_total_time=180 -max_len=4096 build/fuzz-corpus/eventstream
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "bedrock_stream.h"
 #include "eventstream.h"
 #include "json_member.h"
 #include "cuts.h"
@@ -57,13 +58,21 @@ static int on_frame(void *ud, const anth_es_frame *f) {
     add_view(&r->out, f->exception_type);
     add(&r->out, &f->payload_len, sizeof f->payload_len);
     add(&r->out, f->payload, f->payload_len);
-    /* What the Bedrock sink does with a chunk frame. */
+    /* What the Bedrock stream makes of the frame. */
     anth_buf_init(&ev);
     anth_buf_init(&type);
-    if (anth_es_chunk_event(f->payload, f->payload_len, &ev, &why) == 0) {
-        int t = anth_json_member_string(ev.data ? ev.data : "", ev.len, "type", &type);
-        if (t < -2 || t > 1) abort();
+    switch (anth_bedrock_frame(f, &type, &ev, &why)) {
+    case ANTH_BEDROCK_EVENT:
+    case ANTH_BEDROCK_END:
+        if (type.len == 0) abort();
+        add(&r->out, type.data, type.len);
         add(&r->out, ev.data, ev.len);
+        break;
+    case ANTH_BEDROCK_SKIP:
+    case ANTH_BEDROCK_BAD:
+        break;
+    default:
+        abort();
     }
     anth_buf_free(&ev);
     anth_buf_free(&type);

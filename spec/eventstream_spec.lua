@@ -104,6 +104,52 @@ describe("core.eventstream_decoder", function()
     end)
   end
 
+  it("in events mode gives what the streaming transfer will queue: (type, event JSON) pairs", function()
+    local list = {}
+    for i, data in ipairs(sse_data(streams.tool_use)) do list[i] = { chunk = data } end
+    list[#list + 1] = { chunk = '{"no_type":1}' } -- skipped, as the TS SDK does
+    local bytes = frames_of(list)
+    for _, size in ipairs({ #bytes, 1, 33 }) do
+      local d = core.eventstream_decoder(nil, "events")
+      local acc, n = accumulator.new(), 0
+      for pos = 1, #bytes, size do
+        local events, kind = d:feed(bytes:sub(pos, pos + size - 1))
+        assert.is_nil(kind)
+        for _, e in ipairs(events) do
+          n = n + 1
+          assert.equal(list[n].chunk, e.data)
+          local decoded = core.decode(e.data)
+          assert.equal(decoded.type, e.event)
+          acc:add(decoded)
+        end
+      end
+      assert.equal(#list - 1, n)
+      assert.same(streams.tool_use_message, acc:snapshot())
+      d:close()
+    end
+  end)
+
+  it("in events mode turns an exception frame into a final error event that maps to the typed error", function()
+    local bytes = frames_of({ { chunk = '{"type":"ping"}' },
+      { exception = "modelStreamErrorException", message = 'model "failed"\n' },
+      { chunk = '{"type":"ping"}' } })
+    local d = core.eventstream_decoder(nil, "events")
+    local events = d:feed(bytes)
+    assert.equal(2, #events) -- nothing after the error
+    assert.equal("error", events[2].event)
+    local data = core.decode(events[2].data)
+    assert.same({ type = "error", error = { type = "modelStreamErrorException", message = 'model "failed"\n' } }, data)
+    local err = bedrock.error_event_error(data)
+    assert.same({ "modelStreamErrorException", 424, false }, { err.type, err.status, err.retryable })
+    assert.is_nil(bedrock.error_event_error({ type = "error", error = { type = "overloaded_error", message = "x" } }))
+    local bad = core.eventstream_decoder(nil, "events")
+    local got, kind, msg = bad:feed(frames_of({ { chunk = '{"type":"ping"}' }, { raw_chunk = '{"bytes":"!!"}' } }))
+    assert.equal(1, #got)
+    assert.equal("bad_chunk", kind)
+    assert.equal('chunk "bytes" is not valid base64', msg)
+    assert.has_error(function() core.eventstream_decoder(nil, "lines") end)
+  end)
+
   it("ends a stream on each exception frame with the typed error platforms.md maps", function()
     local want = {
       throttlingException = { 429, true }, modelStreamErrorException = { 424, false },

@@ -83,6 +83,19 @@ local function lower_first(s)
   return s:sub(1, 1):lower() .. s:sub(2)
 end
 
+-- The error of a stream exception named `name` (its status as
+-- EXCEPTION_STATUS maps it, else 400 as botocore).
+local function exception_error(name, message, extra)
+  local status = M.EXCEPTION_STATUS[lower_first(name)] or 400
+  local fields = {
+    type = name, status = status, reason = "stream_exception",
+    message = type(message) == "string" and message ~= "" and message or ("Bedrock stream " .. name),
+    retryable = status == 408 or status == 429 or status >= 500,
+  }
+  for k, v in pairs(extra or {}) do fields[k] = v end
+  return errors.new(fields)
+end
+
 --- The error an exception or error frame of the event stream ends the stream
 -- with: `type` the exception's name (e.g. "throttlingException"), `status`
 -- as `EXCEPTION_STATUS` maps it (400 for others, as botocore), `retryable`
@@ -93,27 +106,30 @@ end
 --   (default `core.decode_safe`)
 -- @treturn table the error
 function M.stream_error(frame, decode)
+  if frame.message_type == "error" then return exception_error(frame.error_code or "error", frame.error_message) end
   decode = decode or require("anthropic.core").decode_safe
-  local name, message, extra
-  if frame.message_type == "error" then
-    name, message, extra = frame.error_code or "error", frame.error_message, {}
-  else
-    name, extra = frame.exception_type or "exception", {}
-    local doc = frame.payload and decode(frame.payload)
-    if type(doc) == "table" then
-      message = doc.message or doc.Message
-      extra.original_status = tonumber(doc.originalStatusCode)
-      extra.original_message = type(doc.originalMessage) == "string" and doc.originalMessage or nil
-    end
-  end
-  local status = M.EXCEPTION_STATUS[lower_first(name)] or 400
-  local fields = {
-    type = name, status = status, reason = "stream_exception",
-    message = type(message) == "string" and message ~= "" and message or ("Bedrock stream " .. name),
-    retryable = status == 408 or status == 429 or status >= 500,
-  }
-  for k, v in pairs(extra) do fields[k] = v end
-  return errors.new(fields)
+  local doc = frame.payload and decode(frame.payload)
+  if type(doc) ~= "table" then return exception_error(frame.exception_type or "exception") end
+  return exception_error(frame.exception_type or "exception", doc.message or doc.Message, {
+    original_status = tonumber(doc.originalStatusCode),
+    original_message = type(doc.originalMessage) == "string" and doc.originalMessage or nil,
+  })
+end
+
+--- The same for the `error` event the core's Bedrock stream makes of an
+-- exception frame (`{"type":"error","error":{"type":name,"message":...}}`,
+-- see csrc/bedrock_stream.h). An error event of the API itself (a
+-- snake_case type such as "overloaded_error", inside a chunk) gives nil: it
+-- is handled as on any stream.
+-- @tparam table data the decoded event
+-- @treturn table the error, or nil
+function M.error_event_error(data)
+  local e = type(data) == "table" and data.error
+  if type(e) ~= "table" or type(e.type) ~= "string" then return nil end
+  local name = e.type
+  -- the API's own types are snake_case ("overloaded_error"); AWS names are not
+  if name:find("_", 1, true) then return nil end
+  return exception_error(name, e.message)
 end
 
 --- The error of an event stream that could not be decoded (bad CRC,

@@ -10,6 +10,7 @@ Input: a list of frames, each one of
                                                  {"bytes": base64, "p": padding}
   {"exception": "<name>", "message": "..."}     :message-type exception
   {"error_code": "...", "error_message": "..."} :message-type error
+  {"raw_chunk": "<payload>"}                    a chunk frame with that payload as it is
   {"prelude": total, "headers_len": n}          only a 12-byte prelude (for size limits)
 Output: base64 of the frames back to back.
 """
@@ -42,6 +43,9 @@ def encode(spec, i):
                               "p": "abcdefghij"[: i % 10]}).encode()
         return frame([(":event-type", "chunk"), (":content-type", "application/json"),
                       (":message-type", "event")], payload)
+    if "raw_chunk" in spec:
+        return frame([(":event-type", "chunk"), (":content-type", "application/json"),
+                      (":message-type", "event")], spec["raw_chunk"].encode())
     if "exception" in spec:
         return frame([(":exception-type", spec["exception"]), (":content-type", "application/json"),
                       (":message-type", "exception")], json.dumps({"message": spec["message"]}).encode())

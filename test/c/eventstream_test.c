@@ -1,15 +1,17 @@
-/* Tests of the AWS event stream decoder (csrc/eventstream.c) and the JSON
- * member finder it uses for chunk payloads (csrc/json_member.c). Standalone,
+/* Tests of the AWS event stream decoder (csrc/eventstream.c), the JSON
+ * member finder it uses for chunk payloads (csrc/json_member.c) and the
+ * Bedrock frames-to-events step (csrc/bedrock_stream.c). Standalone,
  * no Lua.
  *
  * Build and run (from the repository root):
  *   cc -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -O2 -g -Icsrc \
  *      -o build/eventstream_test test/c/eventstream_test.c csrc/eventstream.c \
- *      csrc/json_member.c csrc/base64.c csrc/buffer.c -lz && build/eventstream_test
+ *      csrc/bedrock_stream.c csrc/json_member.c csrc/base64.c csrc/buffer.c -lz && build/eventstream_test
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bedrock_stream.h"
 #include "eventstream.h"
 #include "json_member.h"
 #include "check.h"
@@ -413,6 +415,55 @@ static void chunks(void) {
     anth_buf_free(&out);
 }
 
+static int bedrock_kind(anth_buf *frame, anth_buf *name, anth_buf *data) {
+    anth_buf scratch;
+    anth_es_frame f;
+    const char *why = NULL;
+    int kind;
+    anth_buf_init(&scratch);
+    CHECK(anth_es_decode_frame(frame->data, frame->len, ANTH_ES_MAX_PAYLOAD, &scratch, &f) == 0);
+    kind = anth_bedrock_frame(&f, name, data, &why);
+    anth_buf_free(&scratch);
+    frame->len = 0;
+    return kind;
+}
+
+#define IS(b, lit) ((b).len == sizeof lit - 1 && memcmp((b).data, lit, (b).len) == 0)
+
+static void bedrock_events(void) {
+    anth_buf fr, name, data;
+    anth_buf_init(&fr);
+    anth_buf_init(&name);
+    anth_buf_init(&data);
+    /* {"type":"ping"} */
+    encode(&fr, "event", ":event-type", "chunk", "{\"bytes\":\"eyJ0eXBlIjoicGluZyJ9\"}");
+    CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_EVENT);
+    CHECK(IS(name, "ping") && IS(data, "{\"type\":\"ping\"}"));
+    /* {"a":1}: no type, skipped; other event types skipped */
+    encode(&fr, "event", ":event-type", "chunk", "{\"bytes\":\"eyJhIjoxfQ==\"}");
+    CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_SKIP);
+    encode(&fr, "event", ":event-type", "initial-response", "{}");
+    CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_SKIP);
+    encode(&fr, "event", ":event-type", "chunk", "{\"bytes\":\"!!!!\"}");
+    CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_BAD);
+    encode(&fr, "exception", ":exception-type", "throttlingException",
+           "{\"message\":\"Too \\\"many\\\"\\nrequests\"}");
+    CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_END);
+    CHECK(IS(name, "error"));
+    CHECK(IS(data, "{\"type\":\"error\",\"error\":{\"type\":\"throttlingException\","
+                   "\"message\":\"Too \\\"many\\\"\\u000arequests\"}}"));
+    {
+        const char *names[3] = {":message-type", ":error-code", ":error-message"};
+        const char *values[3] = {"error", "InternalFailure", "boom"};
+        CHECK(anth_es_encode(&fr, names, values, 3, "", 0) == 0);
+        CHECK(bedrock_kind(&fr, &name, &data) == ANTH_BEDROCK_END);
+        CHECK(IS(data, "{\"type\":\"error\",\"error\":{\"type\":\"InternalFailure\",\"message\":\"boom\"}}"));
+    }
+    anth_buf_free(&fr);
+    anth_buf_free(&name);
+    anth_buf_free(&data);
+}
+
 int main(void) {
     test_frame();
     several_frames();
@@ -421,6 +472,7 @@ int main(void) {
     callback_stop();
     json_members();
     chunks();
+    bedrock_events();
     printf("eventstream_test: %d checks, %d failed\n", checks, failures);
     return failures != 0;
 }
