@@ -61,6 +61,32 @@ describe("anthropic.bedrock_request", function()
   end)
 end)
 
+describe("per-attempt authentication headers", function()
+  it("Bedrock: a bearer key as is, AWS keys signed for the attempt's time", function()
+    assert.same({ authorization = "Bearer k" }, bedrock.auth_headers({ auth = "bearer", api_key = "k" }))
+    local settings = { auth = "sigv4", region = "us-east-1", access_key = "AKIDEXAMPLE",
+      secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" }
+    local url = "https://bedrock-runtime.us-east-1.amazonaws.com/model/"
+      .. "us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream"
+    local body = [[{"anthropic_version":"bedrock-2023-05-31","max_tokens":16,"messages":[{"role":"user",]]
+      .. [["content":"hi"}]}]]
+    local h = bedrock.auth_headers(settings, "POST", url, { ["content-type"] = "application/json",
+      accept = "application/json" }, body, 1735787045)
+    assert.truthy(h.authorization:find("Signature=03ff639a3f1f2c9d00955d9c683be2aeef3bac82637f5fb0caa5d6e7584ecdd4",
+      1, true))
+    local later = bedrock.auth_headers(settings, "POST", url, {}, body, 1735787046)
+    assert.are_not.equal(h.authorization, later.authorization)
+  end)
+
+  it("Vertex: a bearer token from the source, or its error", function()
+    local gc = require("anthropic.google_credentials")
+    assert.same({ authorization = "Bearer t" }, vertex.auth_headers(assert(gc.token_source({ access_token = "t" }))))
+    local h, err = vertex.auth_headers(assert(gc.token_source({ access_token = function() return nil end })))
+    assert.is_nil(h)
+    assert.equal("authentication_error", err.type)
+  end)
+end)
+
 describe("anthropic.vertex_request", function()
   it("takes the region from the option or CLOUD_ML_REGION, else says so", function()
     assert.equal("r", vertex.region("r", env({ CLOUD_ML_REGION = "x" })))

@@ -95,7 +95,7 @@ describe("SigV4 re-verified by botocore on the requests the fake server received
   end)
   before_each(function() server:reset() end)
 
-  -- Sends one attempt: rewritten as the Bedrock client will, signed, sent.
+  -- Sends one attempt as the Bedrock client will: rewritten, signed (bedrock_request.auth_headers), sent.
   local function attempt(model, creds, t, extra_headers)
     local call = assert(bedrock.rewrite("/v1/messages", { model = model, max_tokens = 16, stream = true,
       messages = { { role = "user", content = "hi" } } }, { ["anthropic-beta"] = "a-1, b-2" }))
@@ -104,9 +104,8 @@ describe("SigV4 re-verified by botocore on the requests the fake server received
     local headers = { ["content-type"] = "application/json", accept = "application/json",
       ["anthropic-beta"] = "a-1, b-2" }
     for k, v in pairs(extra_headers or {}) do headers[k] = v end
-    local add = core.sigv4({ method = "POST", url = url, headers = headers, body = body, region = "us-west-2",
-      service = bedrock.SIGNING_NAME, access_key = creds.access_key, secret_key = creds.secret_key,
-      session_token = creds.session_token, time = t })
+    local add = bedrock.auth_headers({ auth = "sigv4", region = "us-west-2", access_key = creds.access_key,
+      secret_key = creds.secret_key, session_token = creds.session_token }, "POST", url, headers, body, t)
     local list = {}
     for k, v in pairs(headers) do list[#list + 1] = k .. ": " .. v end
     for k, v in pairs(add) do list[#list + 1] = k .. ": " .. v end

@@ -4,6 +4,7 @@
 -- errors of Bedrock answers and of its event stream's exception frames.
 -- Signing is `anthropic.core.sigv4`; credentials are `anthropic.aws_config`.
 -- @module anthropic.bedrock_request
+local core = require("anthropic.core")
 local errors = require("anthropic.errors")
 local platform = require("anthropic.platform_request")
 
@@ -79,6 +80,27 @@ function M.rewrite(path, body, headers)
   }
 end
 
+--- The headers that authenticate one attempt, to add to the request as it
+-- is sent (call again for every attempt: the signature covers the time).
+-- With a Bedrock API key: `authorization: Bearer ...`. With AWS keys: SigV4
+-- over the method, URL, headers and the exact body bytes (host, x-amz-date,
+-- x-amz-security-token when there is a session token, authorization).
+-- @tparam table settings from `anthropic.aws_config.resolve`
+-- @tparam string method "POST"
+-- @tparam string url the absolute URL as sent
+-- @tparam table headers name -> value: the request's other headers, as sent
+-- @param body the body as sent: a string or a `core.json_body`
+-- @tparam[opt] number now Unix seconds (default the current time)
+-- @treturn table name -> value of the headers to add
+function M.auth_headers(settings, method, url, headers, body, now)
+  if settings.auth == "bearer" then return { authorization = "Bearer " .. settings.api_key } end
+  return (core.sigv4({
+    method = method, url = url, headers = headers, body = body, time = now,
+    region = settings.region, service = M.SIGNING_NAME, access_key = settings.access_key,
+    secret_key = settings.secret_key, session_token = settings.session_token,
+  }))
+end
+
 local function lower_first(s)
   return s:sub(1, 1):lower() .. s:sub(2)
 end
@@ -107,7 +129,7 @@ end
 -- @treturn table the error
 function M.stream_error(frame, decode)
   if frame.message_type == "error" then return exception_error(frame.error_code or "error", frame.error_message) end
-  decode = decode or require("anthropic.core").decode_safe
+  decode = decode or core.decode_safe
   local doc = frame.payload and decode(frame.payload)
   if type(doc) ~= "table" then return exception_error(frame.exception_type or "exception") end
   return exception_error(frame.exception_type or "exception", doc.message or doc.Message, {

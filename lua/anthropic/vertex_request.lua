@@ -85,4 +85,16 @@ function M.rewrite(path, body, project, region)
   }
 end
 
+--- The headers that authenticate one attempt: `authorization: Bearer` with
+-- a token from the client's token source (cached; fetched or refreshed
+-- through `post` when needed).
+-- @tparam table source from `anthropic.google_credentials.token_source`
+-- @tparam function post `post(url, form_body) -> status, body`
+-- @treturn table name -> value, or nil and an authentication_error
+function M.auth_headers(source, post)
+  local token, err = source:token(post)
+  if not token then return nil, err end
+  return { authorization = "Bearer " .. token }
+end
+
 return M
