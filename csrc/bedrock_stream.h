@@ -13,6 +13,16 @@
  *       ends after it;
  *   error frame      -> the same from :error-code and :error-message;
  *   any other frame  -> skipped.
+ *
+ * Plugging into the streaming transfer (stream.c's sink): when a 2xx answer
+ * of an events transfer has content type application/vnd.amazon.eventstream,
+ * feed the body to an anth_es (one per transfer) instead of the anth_sse; its
+ * callback calls anth_bedrock_frame and queues EVENT and END results exactly
+ * as the SSE callback queues (name, data); after END it returns a nonzero
+ * value and the transfer ignores the rest of the body. Negative feed results
+ * fail the transfer (ANTH_ES_ECRC "bad_crc", ANTH_ES_ETOOBIG
+ * "event_too_large", ANTH_ES_EFORMAT "malformed_frame", BAD "bad_chunk");
+ * anth_es_pending() at the end of the body means a truncated frame.
  */
 #ifndef ANTH_BEDROCK_STREAM_H
 #define ANTH_BEDROCK_STREAM_H
