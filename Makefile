@@ -18,23 +18,28 @@ lua_pc = $(if $(filter luajit,$(1)),luajit,$(1))
 lua_cflags = $(shell pkg-config --cflags $(call lua_pc,$(1)) 2>/dev/null)
 CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# libcrypto (SHA-256, HMAC, RSA for SigV4 and Google tokens) and zlib (the
+# event stream's CRC32); libcurl links both already.
+CRYPTO_CFLAGS = $(shell pkg-config --cflags libcrypto zlib 2>/dev/null)
+CRYPTO_LIBS = $(shell pkg-config --libs libcrypto zlib 2>/dev/null || echo -lcrypto -lz)
 
 SRCS = $(sort $(wildcard csrc/*.c))
 HDRS = $(wildcard csrc/*.h)
 
 # Debian packages the build and the tests need (command or file -> package);
 # nodejs and npm run the official TypeScript SDK that spec/diff_spec.lua
-# compares with (spec/diff/install.sh installs it from npm).
-DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit \
+# compares with (spec/diff/install.sh installs it from npm); botocore and
+# google-auth check the Bedrock and Vertex signatures independently.
+DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev luajit \
   libluajit-5.1-dev lua-cjson lua-busted lua-check lua-socket python3 neovim nodejs npm \
-  luarocks lua5.1 liblua5.1-0-dev
+  luarocks lua5.1 liblua5.1-0-dev python3-botocore python3-google-auth python3-cryptography openssl
 ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 # What `make demo` needs by itself: the build, Lua 5.4, and the bundled fake
 # server it talks to without a key (Python, LuaSocket).
-DEMO_DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev lua-socket python3
+DEMO_DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev lua-socket python3
 
 .SECONDARY:
-.PHONY: all test test-all check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
+.PHONY: all test test-all check-c check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
 
 # anthropic/core.so for LUA: a copy of build/$(LUA)/anthropic/core.so, and
 # the stamp anthropic/.built-for-$(LUA) names the Lua it was built for. The
@@ -50,8 +55,8 @@ all: build/$(LUA)/anthropic/core.so
 # One build per Lua under build/<lua>/, so the versions never mix.
 build/%/anthropic/core.so: $(SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) $(SHARED) \
-	  -o $@ $(SRCS) $(CURL_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(call lua_cflags,$*) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(SHARED) \
+	  -o $@ $(SRCS) $(CURL_LIBS) $(CRYPTO_LIBS) -lpthread
 
 build-%: build/%/anthropic/core.so ;
 
@@ -75,6 +80,18 @@ lint:
 	sh .ci/release.sh
 	sh .ci/types.sh
 
+# check-c: the standalone C tests of the plain-C parts (test/c/*_test.c).
+C_TESTS = sse eventstream sigv4
+C_TEST_SRCS_sse = csrc/sse.c csrc/buffer.c
+C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/bedrock_stream.c csrc/json_member.c csrc/base64.c \
+  csrc/buffer.c
+C_TEST_SRCS_sigv4 = csrc/sigv4.c csrc/digest.c csrc/buffer.c
+check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)
+	@for t in $(C_TESTS); do build/c/$${t}_test || exit 1; done
+build/c/%_test: test/c/%_test.c $(SRCS) $(HDRS)
+	@mkdir -p build/c
+	$(CC) $(CFLAGS) $(WARN) $(STD) $(CRYPTO_CFLAGS) -Icsrc -Itest/c -o $@ $< $(C_TEST_SRCS_$*) $(CRYPTO_LIBS)
+
 # check-<lua>: the busted suite under one Lua, against its own build.
 check-%: build/%/anthropic/core.so
 	LUA_CPATH="build/$*/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" \
@@ -83,6 +100,7 @@ check-%: build/%/anthropic/core.so
 test: deps
 	sh spec/diff/install.sh
 	$(MAKE) lint
+	$(MAKE) --no-print-directory check-c
 	$(MAKE) $(foreach l,$(TEST_LUAS),build/$(l)/anthropic/core.so)
 	@for l in $(TEST_LUAS); do $(MAKE) --no-print-directory check-$$l || exit 1; done
 	$(MAKE) --no-print-directory embed-test

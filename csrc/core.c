@@ -19,5 +19,6 @@ int luaopen_anthropic_core(lua_State *L) {
     anth_open_base64(L);
     anth_open_partial_json(L);
     anth_open_transfer(L);
+    anth_open_platforms(L);
     return 1;
 }

@@ -45,5 +45,7 @@ void anth_open_json(lua_State *L);
 void anth_open_base64(lua_State *L);
 void anth_open_partial_json(lua_State *L);
 void anth_open_transfer(lua_State *L);
+/* platforms_lua.c: SigV4, RS256, base64url, the AWS event stream (platforms.h). */
+void anth_open_platforms(lua_State *L);
 
 #endif

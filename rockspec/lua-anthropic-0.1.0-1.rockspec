@@ -30,9 +30,17 @@ external_dependencies = {
   -- Debian keeps curl/curl.h under the multiarch include directory, where
   -- the compiler looks by itself, so only the library is looked up on Unix.
   CURL = { library = "curl" },
+  -- SigV4 and Google token signing (SHA-256, HMAC, RSA) and the event
+  -- stream's CRC32.
+  CRYPTO = { library = "crypto" },
+  ZLIB = { library = "z" },
   platforms = {
-    windows = { CURL = { header = "curl/curl.h", library = "libcurl" } },
-    mingw32 = { CURL = { header = "curl/curl.h", library = "curl" } },
+    windows = { CURL = { header = "curl/curl.h", library = "libcurl" },
+                CRYPTO = { header = "openssl/evp.h", library = "libcrypto" },
+                ZLIB = { header = "zlib.h", library = "zlib" } },
+    mingw32 = { CURL = { header = "curl/curl.h", library = "curl" },
+                CRYPTO = { header = "openssl/evp.h", library = "crypto" },
+                ZLIB = { header = "zlib.h", library = "z" } },
   },
 }
 build = {
@@ -44,15 +52,24 @@ build = {
       sources = {
         "csrc/base64.c",
         "csrc/base64_lua.c",
+        "csrc/bedrock_stream.c",
         "csrc/body.c",
         "csrc/buffer.c",
         "csrc/compat.c",
         "csrc/core.c",
+        "csrc/digest.c",
+        "csrc/eventstream.c",
+        "csrc/eventstream_lua.c",
         "csrc/json_decode.c",
         "csrc/json_encode.c",
         "csrc/json_lua.c",
+        "csrc/json_member.c",
         "csrc/partial_json.c",
+        "csrc/platforms_lua.c",
+        "csrc/rs256.c",
         "csrc/session.c",
+        "csrc/signing_lua.c",
+        "csrc/sigv4.c",
         "csrc/socket_driver.c",
         "csrc/sse.c",
         "csrc/stream.c",
@@ -60,17 +77,15 @@ build = {
         "csrc/upload.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
-      incdirs = { "$(CURL_INCDIR)" },
-      libdirs = { "$(CURL_LIBDIR)" },
-      -- When signing moves into the core, add "crypto" (OpenSSL) and, for
-      -- compressed bodies, "z" here and in external_dependencies.
-      libraries = { "curl" },
+      incdirs = { "$(CURL_INCDIR)", "$(CRYPTO_INCDIR)", "$(ZLIB_INCDIR)" },
+      libdirs = { "$(CURL_LIBDIR)", "$(CRYPTO_LIBDIR)", "$(ZLIB_LIBDIR)" },
+      libraries = { "curl", "crypto", "z" },
     },
   },
   platforms = {
-    unix = { modules = { ["anthropic.core"] = { libraries = { "curl", "pthread" } } } },
-    windows = { modules = { ["anthropic.core"] = { libraries = { "libcurl" } } } },
-    mingw32 = { modules = { ["anthropic.core"] = { libraries = { "curl" } } } },
+    unix = { modules = { ["anthropic.core"] = { libraries = { "curl", "crypto", "z", "pthread" } } } },
+    windows = { modules = { ["anthropic.core"] = { libraries = { "libcurl", "libcrypto", "zlib" } } } },
+    mingw32 = { modules = { ["anthropic.core"] = { libraries = { "curl", "crypto", "z" } } } },
   },
   -- The LuaLS annotations and the hosts' examples (the Neovim plugin, LÖVE),
   -- installed under lib/luarocks/rocks-<lua>/lua-anthropic/<version>/.

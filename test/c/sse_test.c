@@ -21,17 +21,9 @@
 #include <string.h>
 #include <time.h>
 #include "sse.h"
+#include "check.h"
 
-static int failures, checks, runs, cases;
-
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        checks++;                                                          \
-        if (!(cond)) {                                                     \
-            failures++;                                                    \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                  \
-    } while (0)
+static int runs, cases;
 
 static double now(void) {
     struct timespec ts;
