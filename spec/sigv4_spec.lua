@@ -6,6 +6,7 @@
 local core = require("anthropic.core")
 local fake = require("support.fake")
 local py = require("support.platform_python")
+local sigv4_check = require("support.sigv4_check")
 local bedrock = require("anthropic.bedrock_request")
 
 local AKID, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -116,20 +117,7 @@ describe("SigV4 re-verified by botocore on the requests the fake server received
   end
 
   local function verify(creds)
-    local recs = server:requests()
-    local input = fake.json_encode({
-      access_key = creds.access_key, secret_key = creds.secret_key, session_token = creds.session_token or fake.null,
-      region = "us-west-2", service = "bedrock", scheme = "http",
-      requests = (function()
-        local out = {}
-        for i, r in ipairs(recs) do
-          out[i] = { method = r.method, path = r.path, header_list = r.header_list,
-            body_b64 = (require("anthropic.core").base64_encode(r.body)) }
-        end
-        return out
-      end)(),
-    })
-    return fake.json_decode(py.run("sigv4_verify.py", input)), recs
+    return sigv4_check.verify(server, creds, "us-west-2")
   end
 
   local models = {

@@ -13,6 +13,8 @@
 -- @module anthropic.aws_config
 local platform = require("anthropic.platform_request")
 
+local raise = require("anthropic.misuse").raise
+
 local M = {}
 
 local nonempty = platform.nonempty
@@ -118,6 +120,28 @@ end
 local UNSUPPORTED = { "role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file",
   "credential_source", "login_session" }
 
+local function profile_of(opts, getenv)
+  return nonempty(opts.aws_profile) or nonempty(getenv("AWS_DEFAULT_PROFILE"))
+    or nonempty(getenv("AWS_PROFILE")) or "default"
+end
+
+local function region_of(opts, getenv, conf_section)
+  return nonempty(opts.aws_region) or nonempty(getenv("AWS_REGION"))
+    or nonempty(getenv("AWS_DEFAULT_REGION")) or (conf_section and nonempty(conf_section.region))
+    or M.DEFAULT_REGION
+end
+
+--- The region alone (`aws_region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the
+-- profile's `region`, else us-east-1), known even without credentials.
+-- @tparam table opts as for `resolve`
+-- @tparam[opt] function getenv like `os.getenv`
+-- @treturn string the region
+function M.region(opts, getenv)
+  opts, getenv = opts or {}, getenv or os.getenv
+  local _, conf_section = M.profile_sections(profile_of(opts, getenv), getenv)
+  return region_of(opts, getenv, conf_section)
+end
+
 --- Resolves everything `anthropic.bedrock` needs.
 -- Misuse (an `api_key` together with `aws_*` credentials, only one of the
 -- two keys) raises; missing credentials return nil and a message.
@@ -131,19 +155,15 @@ function M.resolve(opts, getenv)
   getenv = getenv or os.getenv
   local explicit_keys = opts.aws_access_key ~= nil or opts.aws_secret_key ~= nil or opts.aws_session_token ~= nil
   if opts.api_key ~= nil and (explicit_keys or opts.aws_profile ~= nil) then
-    error("anthropic.bedrock: give either api_key or aws_* credentials, not both", 3)
+    raise("anthropic.bedrock: give either api_key or aws_* credentials, not both")
   end
   if (opts.aws_access_key == nil) ~= (opts.aws_secret_key == nil) then
-    error("anthropic.bedrock: aws_access_key and aws_secret_key go together", 3)
+    raise("anthropic.bedrock: aws_access_key and aws_secret_key go together")
   end
 
-  local profile = nonempty(opts.aws_profile) or nonempty(getenv("AWS_DEFAULT_PROFILE"))
-    or nonempty(getenv("AWS_PROFILE")) or "default"
+  local profile = profile_of(opts, getenv)
   local cred_section, conf_section = M.profile_sections(profile, getenv)
-  local region = nonempty(opts.aws_region) or nonempty(getenv("AWS_REGION"))
-    or nonempty(getenv("AWS_DEFAULT_REGION")) or (conf_section and nonempty(conf_section.region))
-    or M.DEFAULT_REGION
-  local out = { region = region, profile = profile }
+  local out = { region = region_of(opts, getenv, conf_section), profile = profile }
 
   local api_key = nonempty(opts.api_key)
   if api_key == nil and not explicit_keys and opts.aws_profile == nil then

@@ -195,7 +195,7 @@ function M.response_error(status, headers, raw, decoded)
     err.message = decoded.Message
   end
   err.error_code = M.error_code(headers, decoded)
-  err.request_id = err.request_id or headers["x-amzn-requestid"]
+  err.request_id = headers["x-amzn-requestid"] or err.request_id
   return err
 end
 

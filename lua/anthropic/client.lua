@@ -85,7 +85,9 @@ function Client:with_options(opts)
   local merged = {}
   for k, v in pairs(made_with[self]) do merged[k] = v end
   for k, v in pairs(opts) do merged[k] = v end
-  return M.make(merged, self.session)
+  local c = M.make(merged, self.session)
+  c.platform = self.platform -- a Bedrock or Vertex client stays one
+  return c
 end
 
 function Client:__tostring()

@@ -14,6 +14,8 @@ local core = require("anthropic.core")
 local errors = require("anthropic.errors")
 local platform = require("anthropic.platform_request")
 
+local raise = require("anthropic.misuse").raise
+
 local M = {}
 
 local nonempty = platform.nonempty
@@ -235,7 +237,7 @@ function M.token_source(opts)
     self.fixed = at
     return self
   elseif at ~= nil then
-    error("anthropic.vertex: access_token must be a string or a function", 2)
+    raise("anthropic.vertex: access_token must be a string or a function")
   end
   local creds = opts.credentials
   if type(creds) ~= "table" then

@@ -16,6 +16,10 @@ local async = require("anthropic.async")
 local M = {
   VERSION = require("anthropic.version"),
   new = client.new,
+  --- anthropic.bedrock(opts): a client for Claude on Amazon Bedrock (see anthropic.bedrock).
+  bedrock = require("anthropic.bedrock").new,
+  --- anthropic.vertex(opts): a client for Claude on Google Vertex AI (see anthropic.vertex).
+  vertex = require("anthropic.vertex").new,
   null = core.null,
   response_of = client.response_of,
   default_client = default.client,

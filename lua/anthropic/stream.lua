@@ -143,9 +143,15 @@ local function take(self, name, data, jerr)
   elseif kind == "ping" then
     return nil
   elseif kind == "error" then
-    local e = type(data.error) == "table" and data.error or {}
-    fail(self, errors.new({ type = e.type or "api_error", message = e.message or "error event",
-                            status = self.response.status, body = data, request_id = self.response.request_id }))
+    -- (A platform's own stream errors, such as Bedrock's exceptions, first.)
+    local platform = self.client.platform
+    local err = platform and platform.stream_error and platform.stream_error(data)
+    if not err then
+      local e = type(data.error) == "table" and data.error or {}
+      err = errors.new({ type = e.type or "api_error", message = e.message or "error event",
+                         status = self.response.status, body = data, request_id = self.response.request_id })
+    end
+    fail(self, err)
     return nil
   elseif is_table then
     self.acc:add(data)

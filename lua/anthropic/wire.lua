@@ -8,6 +8,7 @@ local errors = require("anthropic.errors")
 local options = require("anthropic.options")
 local response = require("anthropic.response")
 local log = require("anthropic.log")
+local async = require("anthropic.async")
 local raise = require("anthropic.misuse").raise
 
 local M = {}
@@ -201,6 +202,26 @@ function M.spec(client, req, body, retries)
   return spec
 end
 
+--- POSTs a form (`application/x-www-form-urlencoded`) to `url` through the
+-- client's session (its proxy, CA and timeouts), with no credentials of the
+-- client: for a platform's token endpoint. Blocks, or yields in a task.
+-- Returns the status and the body, or nil and a message.
+function M.post_form(client, url, form)
+  local t = client.session:request({
+    method = "POST", url = url, body = form,
+    headers = { "content-type: application/x-www-form-urlencoded", "accept: application/json",
+                "user-agent: " .. M.user_agent },
+    timeout = client.timeout, connect_timeout = client.connect_timeout, proxy = client.proxy,
+    ca_file = client.ca_file, ca_path = client.ca_path, insecure_skip_tls_verify = client.insecure_skip_tls_verify,
+  })
+  async.wait(client, t, "done")
+  local kind, message = t:error()
+  local status, body = t:status(), t:body()
+  t:close()
+  if kind then return nil, message end
+  return status, body
+end
+
 --- Encodes a request body once; misuse raises with the path of the bad value.
 function M.encode(client, value)
   return core.json_body(value, client.codec.marks)
@@ -219,7 +240,8 @@ local function decode(client, t, attempts)
     value, derr = client.codec.decode(t:body())
   end
   if status < 200 or status >= 300 then
-    return nil, errors.from_response(status, t:headers(), t:body(), value)
+    local platform = client.platform
+    return nil, (platform and platform.response_error or errors.from_response)(status, t:headers(), t:body(), value)
   end
   -- A JSON array decodes to a table too: with items, or marked when empty.
   if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
