@@ -57,12 +57,14 @@ describe("anthropic.bedrock", function()
     assert.same({ "beta-a", "beta-b" }, sent.anthropic_beta)
     assert.is_nil(recs[1].headers["x-api-key"])
     assert.equal(CREDS.session_token, recs[1].headers["x-amz-security-token"])
-    assert.truthy(recs[1].headers.authorization:find("^AWS4%-HMAC%-SHA256 Credential=AKIDBEDROCKTEST/%d+/us%-west%-2/bedrock/"))
+    assert.truthy(recs[1].headers.authorization:find(
+      "^AWS4%-HMAC%-SHA256 Credential=AKIDBEDROCKTEST/%d+/us%-west%-2/bedrock/"))
   end)
 
   it("keeps a user's anthropic_version, and signs without a session token", function()
     local creds = { access_key = "AKIDPLAIN", secret_key = "plain" }
-    local c = client({ aws_access_key = creds.access_key, aws_secret_key = creds.secret_key, aws_session_token = false })
+    local c = client({ aws_access_key = creds.access_key, aws_secret_key = creds.secret_key,
+                       aws_session_token = false })
     server:script({ json = MESSAGE })
     assert(c.messages.create({ model = MODELS[1], max_tokens = 1, messages = {}, anthropic_version = "bedrock-x" }))
     local recs = all_verified(creds)

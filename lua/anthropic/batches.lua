@@ -8,7 +8,7 @@ local options = require("anthropic.options")
 local endpoint = require("anthropic.endpoint")
 local pagination = require("anthropic.pagination")
 local batch_results = require("anthropic.batch_results")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

@@ -15,6 +15,7 @@ local stream = require("anthropic.stream")
 local messages = require("anthropic.messages")
 local models = require("anthropic.models")
 local files = require("anthropic.files")
+local raise = require("anthropic.misuse").raise
 local skills = require("anthropic.skills")
 
 local M = {}
@@ -81,7 +82,7 @@ end
 -- credentials stay unless given) that shares this client's connections.
 -- Closing it leaves them to this client.
 function Client:with_options(opts)
-  if type(opts) ~= "table" then options.raise("client:with_options: options must be a table, got " .. type(opts)) end
+  if type(opts) ~= "table" then raise("client:with_options: options must be a table, got " .. type(opts)) end
   local merged = {}
   for k, v in pairs(made_with[self]) do merged[k] = v end
   for k, v in pairs(opts) do merged[k] = v end

@@ -3,7 +3,7 @@
 -- request table a call runs (see `anthropic.call`).
 -- @module anthropic.endpoint
 local options = require("anthropic.options")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

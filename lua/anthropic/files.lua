@@ -6,10 +6,9 @@
 local core = require("anthropic.core")
 local call = require("anthropic.call")
 local errors = require("anthropic.errors")
-local options = require("anthropic.options")
 local endpoint = require("anthropic.endpoint")
 local pagination = require("anthropic.pagination")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

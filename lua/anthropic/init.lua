@@ -10,8 +10,8 @@ local client = require("anthropic.client")
 local content = require("anthropic.content")
 local default = require("anthropic.default")
 local errors = require("anthropic.errors")
-local options = require("anthropic.options")
 local async = require("anthropic.async")
+local raise = require("anthropic.misuse").raise
 
 local M = {
   VERSION = require("anthropic.version"),
@@ -38,10 +38,10 @@ local M = {
 
 local function mark(where, t, mt)
   if t == nil then t = {} end
-  if type(t) ~= "table" then options.raise(where .. ": expected a table, got " .. type(t)) end
+  if type(t) ~= "table" then raise(where .. ": expected a table, got " .. type(t)) end
   local old = getmetatable(t)
   if old ~= nil and old ~= core.array_mt and old ~= core.object_mt then
-    options.raise(where .. ": the table already has a metatable")
+    raise(where .. ": the table already has a metatable")
   end
   return setmetatable(t, mt)
 end

@@ -8,7 +8,7 @@ local endpoint = require("anthropic.endpoint")
 local parse = require("anthropic.parse")
 local tools = require("anthropic.tools")
 local batches = require("anthropic.batches")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 local args, check_params = endpoint.args, endpoint.check_params
 
 local M = {}

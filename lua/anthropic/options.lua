@@ -42,9 +42,11 @@ local function env(name)
   return v
 end
 
+local misuse = require("anthropic.misuse")
+
 --- Raises misuse at the user's line (see `anthropic.misuse`).
-M.raise = require("anthropic.misuse").raise
-local raise = M.raise
+M.raise = misuse.raise
+local function raise(msg) return misuse.raise(msg) end
 
 local function has_control(s)
   return s:find("[%z\r\n]") ~= nil

@@ -13,8 +13,7 @@
 --     page = page:next()                     -- nil when there is none (nil, err on failure)
 --     for model in client.models.list():each() do print(model.id) end  -- every page
 -- @module anthropic.pagination
-local options = require("anthropic.options")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

@@ -5,8 +5,7 @@
 -- `stream_error` read the platform's own errors. A request the platform
 -- does not serve raises a clear error naming it, and nothing is sent.
 -- @module anthropic.platform
-local options = require("anthropic.options")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

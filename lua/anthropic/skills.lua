@@ -6,11 +6,10 @@
 --     local skill = assert(client.skills.create({ display_name = "Expenses",
 --       files = { "expenses/SKILL.md", { path = "expenses/rules.md", filename = "expenses/rules.md" } } }))
 -- @module anthropic.skills
-local options = require("anthropic.options")
 local endpoint = require("anthropic.endpoint")
 local pagination = require("anthropic.pagination")
 local files = require("anthropic.files")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 

@@ -19,7 +19,7 @@ local errors = require("anthropic.errors")
 local options = require("anthropic.options")
 local endpoint = require("anthropic.endpoint")
 local handle = require("anthropic.handle")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
