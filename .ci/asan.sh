@@ -4,7 +4,8 @@
 # instrumented, so libasan is preloaded; -z nodelete keeps the module mapped
 # at exit so leak reports have names. Any ASan/UBSan report fails the run
 # (halt_on_error, UBSan's -fno-sanitize-recover), leaks included (child
-# processes' own are suppressed: .ci/lsan.supp).
+# processes' own are suppressed: .ci/lsan.supp). ASAN_SPECS="spec/a_spec.lua ..."
+# runs only those spec files.
 set -e
 cd "$(dirname "$0")/.."
 LUA=${LUA:-lua5.4}
@@ -14,8 +15,8 @@ mkdir -p "$OUT/anthropic"
 # shellcheck disable=SC2046
 $CC -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
   -Wall -Wextra -Wno-unused-parameter -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden -Wl,-z,nodelete \
-  $(pkg-config --cflags "$LUA") $(pkg-config --cflags libcurl) -shared \
-  -o "$OUT/anthropic/core.so" csrc/*.c $(pkg-config --libs libcurl) -lpthread
+  $(pkg-config --cflags "$LUA") $(pkg-config --cflags libcurl libcrypto zlib) -shared \
+  -o "$OUT/anthropic/core.so" csrc/*.c $(pkg-config --libs libcurl libcrypto zlib) -lpthread
 LIBASAN=$($CC -print-file-name=libasan.so)
 [ -f "$LIBASAN" ] || { echo "asan.sh: libasan.so not found for $CC" >&2; exit 1; }
 start=$(date +%s)
@@ -25,5 +26,5 @@ ANTHROPIC_TEST_TIME_SCALE=${ANTHROPIC_TEST_TIME_SCALE:-10} ANTHROPIC_TEST_NO_TIM
 ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=16:halt_on_error=1:abort_on_error=0:exitcode=86:detect_stack_use_after_return=0:${ASAN_OPTIONS:-}" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
 LUA_CPATH="$OUT/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" ANTHROPIC_TEST_LUA="$LUA" \
-  "$LUA" /usr/bin/busted ${BUSTED_ARGS:-} spec
+  "$LUA" /usr/bin/busted ${BUSTED_ARGS:-} ${ASAN_SPECS:-spec}
 echo "asan.sh: passed in $(( $(date +%s) - start )) s"

@@ -4,8 +4,12 @@
 missing=""
 for p in "$@"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-    # python3 may come from elsewhere (pyenv); a working command is enough.
+    # python3 may come from elsewhere (pyenv), node and npm from NodeSource's
+    # nodejs (which carries npm: Debian's npm would conflict with it); a
+    # working command is enough.
     if [ "$p" = python3 ] && command -v python3 >/dev/null 2>&1; then continue; fi
+    if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+    if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
     missing="$missing $p"
   fi
 done

@@ -1,20 +1,24 @@
 #!/bin/sh
 # `make check-mingw`: compiles every csrc/*.c for 64-bit Windows with
-# Debian's mingw-w64 cross compiler, against the Lua 5.4 and libcurl headers
-# (copied into a private include directory: the Debian curl headers live under
-# the multiarch directory, which the cross compiler must not search). Compile
-# only (-c): no Windows libcurl or Lua library is linked. Any warning fails.
+# Debian's mingw-w64 cross compiler, against the Lua 5.4, libcurl, OpenSSL and
+# zlib headers (copied into a private include directory: Debian keeps some of
+# them under the multiarch directory, which the cross compiler must not
+# search). Compile only (-c): no Windows library is linked. Any warning fails.
 set -eu
 cd "$(dirname "$0")/.."
-sh .ci/deps.sh gcc-mingw-w64-x86-64 liblua5.4-dev libcurl4-openssl-dev
+sh .ci/deps.sh gcc-mingw-w64-x86-64 liblua5.4-dev libcurl4-openssl-dev libssl-dev zlib1g-dev
 CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 OUT=build/mingw
 rm -rf "$OUT"
-mkdir -p "$OUT/include/curl" "$OUT/obj"
+mkdir -p "$OUT/include/curl" "$OUT/include/openssl" "$OUT/obj"
 cp /usr/include/lua5.4/lua.h /usr/include/lua5.4/luaconf.h /usr/include/lua5.4/lauxlib.h \
   /usr/include/lua5.4/lualib.h "$OUT/include/"
-curl_dir=$(dirname "$(ls /usr/include/*/curl/curl.h /usr/include/curl/curl.h 2>/dev/null | head -n 1)")
+multiarch=/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+curl_dir=$(dirname "$(ls "$multiarch/curl/curl.h" /usr/include/curl/curl.h 2>/dev/null | head -n 1)")
 cp "$curl_dir"/*.h "$OUT/include/curl/"
+cp /usr/include/openssl/*.h "$OUT/include/openssl/"
+cp "$multiarch"/openssl/*.h "$OUT/include/openssl/" # configuration.h, opensslconf.h
+cp /usr/include/zlib.h /usr/include/zconf.h "$OUT/include/"
 n=0
 for src in csrc/*.c; do
   obj="$OUT/obj/$(basename "$src" .c).o"

@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Debian packages: the build, the server, the peers, the profilers.
-sh .ci/deps.sh gcc make pkg-config libcurl4-openssl-dev lua5.4 liblua5.4-dev luajit libluajit-5.1-dev \
+sh .ci/deps.sh gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev luajit libluajit-5.1-dev \
   lua-cjson lua-socket lua-luv nginx libnginx-mod-http-echo valgrind curl
 command -v node >/dev/null 2>&1 || sh .ci/deps.sh nodejs npm
 

@@ -13,6 +13,8 @@ void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
 void anth_open_response(lua_State *L); /* response.c: reading a transfer's answer; parse_headers */
 void anth_open_session(lua_State *L);  /* session.c: session, curl_version */
 void anth_open_wait(lua_State *L);     /* wait.c: t:wait, t:poll */
+void anth_open_partial_json(lua_State *L); /* partial_json.c: partial_json */
+void anth_open_platforms(lua_State *L);    /* platforms_lua.c: SigV4, RS256, base64url, event stream */
 
 static void (*const parts[])(lua_State *L) = {
     anth_open_json,
@@ -23,6 +25,8 @@ static void (*const parts[])(lua_State *L) = {
     anth_open_response,
     anth_open_session,
     anth_open_wait,
+    anth_open_partial_json,
+    anth_open_platforms,
 };
 
 int luaopen_anthropic_core(lua_State *L) {

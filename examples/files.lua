@@ -1,4 +1,4 @@
--- The Files API (beta): upload a document once, refer to it by id in
+-- The Files API: upload a document once, refer to it by id in
 -- messages, list the files, delete it.
 -- Talks to the real API when ANTHROPIC_API_KEY is set, otherwise to the
 -- local fake server bundled with the tests.
@@ -42,7 +42,7 @@ local msg = assert(client.messages.create({
     anthropic.document.file_id(file.id),
     { type = "text", text = "Summarise these notes in one sentence." },
   } } },
-}, { betas = { "files-api-2025-04-14" } }))
+}))
 print("Claude: " .. anthropic.text(msg))
 
 for item in assert(client.files.list({ limit = 20 })):each() do

@@ -9,44 +9,7 @@
 #include <lualib.h>
 
 #include "../csrc/json.h"
-
-static int equal(lua_State *L, int a, int b, int depth) {
-    if (lua_type(L, a) != lua_type(L, b)) return 0;
-    if (lua_type(L, a) != LUA_TTABLE) return lua_rawequal(L, a, b);
-    if (depth > 1100) return 0;
-    if (!lua_checkstack(L, 8)) abort();
-    {
-        int na = 0, nb = 0;
-        lua_pushnil(L);
-        while (lua_next(L, a)) {
-            int v = lua_gettop(L);
-            na++;
-            lua_pushvalue(L, v - 1);
-            lua_rawget(L, b);
-            if (!equal(L, v, lua_gettop(L), depth + 1)) {
-                lua_pop(L, 3);
-                return 0;
-            }
-            lua_pop(L, 2);
-        }
-        lua_pushnil(L);
-        while (lua_next(L, b)) {
-            nb++;
-            lua_pop(L, 1);
-        }
-        if (na != nb) return 0;
-        /* empty tables must keep their kind */
-        if (na == 0) {
-            int same;
-            lua_getmetatable(L, a);
-            lua_getmetatable(L, b);
-            same = lua_rawequal(L, -1, -2);
-            lua_pop(L, 2);
-            return same;
-        }
-    }
-    return 1;
-}
+#include "fuzz_equal.h"
 
 static int encode(lua_State *L) {
     anth_buf *b = lua_touserdata(L, 2);
@@ -79,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fprintf(stderr, "re-decode failed: %s\n%.*s\n", lua_tostring(L, -1), (int)b1.len, b1.data);
                 abort();
             }
-            if (!equal(L, 1, 2, 0)) {
+            if (!fuzz_equal(L, 1, 2, 0)) {
                 fprintf(stderr, "round trip differs: %.*s\n", (int)b1.len, b1.data);
                 abort();
             }

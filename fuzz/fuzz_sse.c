@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sse.h"
+#include "cuts.h"
 
 typedef struct rec {
     anth_buf out;
@@ -51,6 +52,10 @@ static int on_event(void *ud, const char *e, size_t el, const char *d, size_t dl
     return r->count == r->stop_at ? 42 : 0;
 }
 
+static int feed(void *p, const char *buf, size_t len) {
+    return anth_sse_feed(p, buf, len);
+}
+
 typedef struct outcome {
     anth_buf out;
     int rc, pending;
@@ -63,7 +68,7 @@ static void run(const uint8_t *s, size_t n, const size_t *cuts, size_t ncuts, in
                 size_t max_event, outcome *o) {
     anth_sse p;
     rec r;
-    size_t from = 0, i, il;
+    size_t il;
     const char *id;
     r.p = &p;
     r.count = 0;
@@ -71,16 +76,7 @@ static void run(const uint8_t *s, size_t n, const size_t *cuts, size_t ncuts, in
     anth_buf_init(&r.out);
     anth_sse_init(&p, on_event, &r);
     if (max_event) p.max_event = max_event;
-    o->rc = 0;
-    for (i = 0; i <= ncuts; i++) {
-        size_t to = i < ncuts ? cuts[i] : n;
-        int rc = anth_sse_feed(&p, (const char *)s + from, to - from);
-        from = to;
-        if (rc != 0) {
-            o->rc = rc;
-            break;
-        }
-    }
+    o->rc = fuzz_feed_cut(feed, &p, s, n, cuts, ncuts);
     o->pending = anth_sse_pending(&p);
     o->retry = anth_sse_retry(&p);
     id = anth_sse_last_id(&p, &il);
@@ -89,11 +85,6 @@ static void run(const uint8_t *s, size_t n, const size_t *cuts, size_t ncuts, in
     if (id) add(&r.out, id, il);
     o->out = r.out;
     anth_sse_free(&p);
-}
-
-static int cmp_size(const void *a, const void *b) {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void same(const outcome *a, const outcome *b) {
@@ -105,29 +96,20 @@ static void same(const outcome *a, const outcome *b) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    size_t cuts[32], ncuts, i, n, max_event;
+    size_t cuts[FUZZ_MAX_CUTS], ncuts, n, max_event;
     const uint8_t *s;
     int stop_at;
     outcome whole, split, bytes;
-    if (size < 3) return 0;
+    if (!fuzz_split_input(data, size, cuts, &ncuts, &s, &n)) return 0;
     stop_at = data[0] & 3;
     max_event = data[0] & 4 ? data[1] : 0; /* 0 keeps the default */
-    ncuts = data[2] % 32;
-    if (size < 3 + 2 * ncuts) return 0;
-    s = data + 3 + 2 * ncuts;
-    n = size - 3 - 2 * ncuts;
-    for (i = 0; i < ncuts; i++)
-        cuts[i] = ((size_t)data[3 + 2 * i] << 8 | data[4 + 2 * i]) % (n + 1);
-    qsort(cuts, ncuts, sizeof cuts[0], cmp_size);
 
     run(s, n, NULL, 0, stop_at, max_event, &whole);
     run(s, n, cuts, ncuts, stop_at, max_event, &split);
     same(&whole, &split);
     anth_buf_free(&split.out);
     if (n <= 4096) {
-        size_t *one = malloc((n + 1) * sizeof *one);
-        if (!one) abort();
-        for (i = 0; i + 1 < n; i++) one[i] = i + 1;
+        size_t *one = fuzz_byte_cuts(n);
         run(s, n, one, n ? n - 1 : 0, stop_at, max_event, &bytes);
         same(&whole, &bytes);
         anth_buf_free(&bytes.out);

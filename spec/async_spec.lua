@@ -20,7 +20,7 @@ describe("non-blocking requests", function()
     local t1 = core.now()
     assert.is_nil(req:poll())
     assert.truthy(core.now() - t1 < limit(0.05))
-    assert.is_false(req.done)
+    assert.is_false(req:done())
     local msg = assert(req:wait())
     assert.equal("late", anthropic.text(msg))
     assert.equal(msg, req:poll())
@@ -49,7 +49,7 @@ describe("non-blocking requests", function()
                     json = { type = "error", error = { type = "overloaded_error", message = "busy" } } })
     local req = c.messages.create_async(PARAMS)
     local polls = 0
-    while not req.done do
+    while not req:done() do
       polls = polls + 1
       local t0 = core.now()
       req:poll()

@@ -1,10 +1,10 @@
--- client.files (beta): multipart uploads streamed from disk and compared byte
--- for byte, metadata, list, delete, downloads streamed to disk.
+-- client.files (GA: no beta header): multipart uploads streamed from disk and
+-- compared byte for byte, expiry, metadata, cursor pages and the ids filter,
+-- delete, downloads streamed to disk.
 local anthropic = require("anthropic")
 local fake = require("support.fake")
 
 local KEY = "sk-ant-test-files"
-local BETA = "files-api-2025-04-14"
 
 local function write_file(path, data)
   local f = assert(io.open(path, "wb"))
@@ -20,27 +20,7 @@ local function read_file(path)
   return data
 end
 
--- The parts of a multipart/form-data body: {name, filename, type, data}.
-local function parse_multipart(content_type, body)
-  local boundary = assert(content_type:match("boundary=([^;]+)"))
-  local parts, pos = {}, 1
-  local delim = "--" .. boundary
-  pos = assert(body:find(delim, pos, true)) + #delim
-  while body:sub(pos, pos + 1) == "\r\n" do
-    local head_end = assert(body:find("\r\n\r\n", pos, true))
-    local head = body:sub(pos + 2, head_end - 1)
-    local next_delim = assert(body:find("\r\n" .. delim, head_end, true))
-    parts[#parts + 1] = {
-      name = head:match('name="([^"]*)"'),
-      filename = head:match('filename="([^"]*)"'),
-      type = head:match("[Cc]ontent%-[Tt]ype: ([^\r\n]+)"),
-      data = body:sub(head_end + 4, next_delim - 1),
-    }
-    pos = next_delim + 2 + #delim
-  end
-  assert(body:sub(pos, pos + 1) == "--", "the body ends with the closing boundary")
-  return parts
-end
+local parse_multipart = require("support.multipart")
 
 local function metadata(id, filename, mime, size)
   return { id = id, type = "file", filename = filename, mime_type = mime, size_bytes = size,
@@ -71,7 +51,7 @@ describe("client.files", function()
   local function check_headers(req)
     assert.equal(KEY, req.headers["x-api-key"])
     assert.equal("2023-06-01", req.headers["anthropic-version"])
-    assert.equal(BETA, req.headers["anthropic-beta"])
+    assert.is_nil(req.headers["anthropic-beta"]) -- the 2025 beta would bring back the legacy shapes
   end
 
   it("uploads a file from disk as multipart field 'file', byte for byte, with its media type", function()
@@ -102,12 +82,12 @@ describe("client.files", function()
     assert.equal("file_011", block.source.file_id)
   end)
 
-  it("uploads bytes from memory, sniffs a type the extension does not give, and merges betas", function()
+  it("uploads bytes from memory, sniffs a type the extension does not give, and sends betas given", function()
     local png = "\137PNG\r\n\26\n" .. ("\0"):rep(100)
     server:script({ json = metadata("file_012", "chart", "image/png", #png) })
     assert(client.files:upload({ data = png, filename = "chart" }, { betas = { "other-beta" } }))
     local req = server:last_request()
-    assert.equal(BETA .. ",other-beta", req.headers["anthropic-beta"])
+    assert.equal("other-beta", req.headers["anthropic-beta"])
     local part = parse_multipart(req.headers["content-type"], req.body)[1]
     assert.equal("chart", part.filename)
     assert.equal("image/png", part.type)
@@ -155,17 +135,49 @@ describe("client.files", function()
     assert.equal("request_too_large", err.type)
   end)
 
-  it("lists, retrieves metadata and deletes with the beta header", function()
+  it("uploads with expires_in_seconds as a form field; metadata carries downloadable and expires_at", function()
+    local meta = metadata("file_016", "a.txt", "text/plain", 2)
+    meta.expires_at = "2025-04-14T13:00:00Z"
+    server:script({ json = meta })
+    local got = assert(client.files.upload({ data = "hi", filename = "a.txt" }, { expires_in_seconds = 3600 }))
+    assert.equal("2025-04-14T13:00:00Z", got.expires_at)
+    assert.is_false(got.downloadable)
+    local req = server:last_request()
+    local parts = parse_multipart(req.headers["content-type"], req.body)
+    assert.equal(2, #parts)
+    assert.equal("expires_in_seconds", parts[2].name)
+    assert.equal("3600", parts[2].data)
+    assert.is_nil(parts[2].filename)
+    assert.has_error(function() client.files.upload({ data = "x", filename = "x" }, { expires_in_seconds = 1.5 }) end)
+  end)
+
+  it("walks three cursor pages with each(), filters by ids[] in one page, retrieves and deletes", function()
     server:script({
-      { match = { path = "/v1/files?limit=1" }, json = { data = { metadata("f2", "b.txt", "text/plain", 1) },
-                                                         has_more = true, first_id = "f2", last_id = "f2" } },
-      { match = { path = "/v1/files?after_id=f2&limit=1" },
-        json = { data = { metadata("f1", "a.txt", "text/plain", 1) }, has_more = false, first_id = "f1",
-                 last_id = "f1" } },
+      { match = { path = "/v1/files?limit=1" },
+        json = { data = { metadata("f3", "c.txt", "text/plain", 1) }, next_page = "cur_2" } },
+      { match = { path = "/v1/files?limit=1&page=cur_2" },
+        json = { data = { metadata("f2", "b.txt", "text/plain", 1) }, next_page = "cur_3" } },
+      { match = { path = "/v1/files?limit=1&page=cur_3" },
+        json = { data = { metadata("f1", "a.txt", "text/plain", 1) }, next_page = fake.null } },
     })
+    local first = assert(client.files.list({ limit = 1 }))
+    assert.is_true(first.has_more)
+    assert.equal("cur_2", first.next_page)
     local names = {}
-    for f in assert(client.files.list({ limit = 1 })):each() do names[#names + 1] = f.filename end
-    assert.same({ "b.txt", "a.txt" }, names)
+    for f in first:each() do names[#names + 1] = f.filename end
+    assert.same({ "c.txt", "b.txt", "a.txt" }, names)
+    assert.equal(3, #server:requests())
+
+    server:script({ match = { path = "/v1/files?ids%5B%5D=f1&ids%5B%5D=f3" },
+                    json = { data = { metadata("f1", "a.txt", "text/plain", 1), metadata("f3", "c.txt", "t", 1) },
+                             next_page = fake.null } })
+    local page = assert(client.files.list({ ids = { "f1", "f3" } }))
+    assert.equal(2, #page.data)
+    assert.is_false(page.has_more)
+    assert.is_nil(page:next())
+    assert.has_error(function() client.files.list({ ids = { "f1" }, limit = 2 }) end)
+    assert.has_error(function() client.files.list({ ids = { 1 } }) end)
+    assert.equal(4, #server:requests())
     for _, r in ipairs(server:requests()) do
       assert.equal("GET", r.method)
       check_headers(r)

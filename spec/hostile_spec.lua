@@ -285,10 +285,10 @@ describe("hostile input", function()
       for _ = 1, 400 do
         local ok, e = pcall(client.poll, client, 20)
         if not ok then raised = e break end
-        if req.done then break end
+        if req:done() then break end
       end
       assert.equal("boom poll", raised)
-      assert.is_true(req.done)
+      assert.is_true(req:done())
       still_works()
     end)
   end)

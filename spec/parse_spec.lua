@@ -84,6 +84,31 @@ describe("structured output", function()
     assert.truthy(err.message:find("stop_reason max_tokens", 1, true), err.message)
   end)
 
+  it("without a json_schema format, returns the message with no parsed_output and no error", function()
+    server:script(answer("not json at all"))
+    local p = params()
+    p.output_config = nil
+    local msg = assert(client.messages.parse(p))
+    assert.is_nil(msg.parsed_output)
+    assert.equal("not json at all", anthropic.text(msg))
+  end)
+
+  it("gives a stream's final message its parsed_output too", function()
+    local streams = require("support.streams")
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" },
+                    sse_raw = streams.sse_text('{"name":"Ann","tags":["a"]}') })
+    local s = assert(client.messages.stream(params()))
+    local msg = assert(s:final_message())
+    assert.same({ name = "Ann", tags = { "a" } }, msg.parsed_output)
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" },
+                    sse_raw = streams.sse_text("{oops") })
+    s = assert(client.messages.stream(params()))
+    local none, err = s:final_message()
+    assert.is_nil(none)
+    assert.equal("parse_error", err.type)
+    assert.equal("{oops", anthropic.text(s:current_message()))
+  end)
+
   it("passes API errors through", function()
     server:script({ status = 400, json = { type = "error", error = { type = "invalid_request_error",
                                                                        message = "schema too complex" } } })

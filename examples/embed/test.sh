@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
-sh .ci/deps.sh gcc binutils pkg-config libcurl4-openssl-dev liblua5.4-dev python3
+sh .ci/deps.sh gcc binutils pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev liblua5.4-dev python3
 
 OUT=${EMBED_BUILD:-build/embed}
 mkdir -p "$OUT/obj"
@@ -19,7 +19,7 @@ WARN="-Wall -Wextra -Wno-unused-parameter"
 LUA_CFLAGS=$(pkg-config --cflags lua5.4)
 LUA_LIBS=$(pkg-config --libs lua5.4)
 CURL_CFLAGS=$(pkg-config --cflags libcurl)
-CURL_LIBS=$(pkg-config --libs libcurl)
+CURL_LIBS="$(pkg-config --libs libcurl) $(pkg-config --libs libcrypto zlib)"
 
 # 1. The core as plain objects (as a host's build would compile them).
 objs=""

@@ -5,6 +5,10 @@ library only).
 
     check.py ROOT OUTDIR
 
+Everything it writes goes to OUTDIR (build/love): the work tree is left as it
+was. examples/love/screenshot.png (the README's picture) changes only with
+`make love-screenshot`, which copies OUTDIR/screenshot-async.png there.
+
 For each mode (the non-blocking API in love.update, then the love.thread
 variant): scripts a streamed answer (one text delta every DELAY_MS), runs
 `xvfb-run love examples/love`, and checks that the game quit by itself, that
@@ -180,7 +184,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     proc, api, ctl = start_server()
     try:
-        run_game(api, ctl, "async", os.path.join(ROOT, "examples/love/screenshot.png"))
+        run_game(api, ctl, "async", os.path.join(OUT, "screenshot-async.png"))
         run_game(api, ctl, "thread", os.path.join(OUT, "screenshot-thread.png"))
     finally:
         proc.stdin.close()

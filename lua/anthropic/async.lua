@@ -6,6 +6,7 @@
 -- use `while true do local e = s:next() ... end`; LuaJIT and 5.2+ can.)
 -- @module anthropic.async
 local core = require("anthropic.core")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -96,7 +97,7 @@ end
 --- Starts `fn(...)` as a task and runs it up to its first wait.
 -- @return a task: `task:wait()` returns fn's results (raising its error), `task.done`
 function M.spawn(fn, ...)
-  if type(fn) ~= "function" then error("anthropic.async: expected a function, got " .. type(fn), 2) end
+  if type(fn) ~= "function" then raise("anthropic.async: expected a function, got " .. type(fn)) end
   local task = setmetatable({ co = coroutine.create(fn), args = { ... }, done = false }, Task)
   tasks[task.co] = task
   live[#live + 1] = task
@@ -115,6 +116,14 @@ function Task:wait()
   end
   if self.error ~= nil then error(self.error, 0) end
   return unpack(self.results, 1, self.results.n)
+end
+
+--- Waits for the task like `wait`, without raising: true and fn's results,
+-- or false and its error (as `pcall` returns).
+function Task:join()
+  local ok, err = pcall(self.wait, self)
+  if not ok then return false, err end
+  return true, unpack(self.results, 1, self.results.n)
 end
 
 --- Runs the scheduler until every task has ended.

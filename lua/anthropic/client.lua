@@ -1,42 +1,56 @@
---- A client: its options, its credentials (kept out of sight), its libcurl
--- session (so connections are reused) and the request pipeline every API
--- call goes through: encode, send, retry, decode.
+--- A client: its options, its libcurl session (so connections are reused),
+-- the handles in flight, and the API areas bound to it (`client.messages`,
+-- `client.models`, `client.files`, ...). How a request travels is in
+-- `anthropic.call` (the lifecycle) and `anthropic.wire` (URL, headers,
+-- credentials, decoding).
 -- @module anthropic.client
 local core = require("anthropic.core")
 local codec = require("anthropic.codec")
-local errors = require("anthropic.errors")
-local retry = require("anthropic.retry")
 local options = require("anthropic.options")
-local async = require("anthropic.async")
-local log = require("anthropic.log")
+local wire = require("anthropic.wire")
+local response = require("anthropic.response")
+local call = require("anthropic.call")
+local request = require("anthropic.request")
+local stream = require("anthropic.stream")
+local messages = require("anthropic.messages")
+local models = require("anthropic.models")
+local files = require("anthropic.files")
+local raise = require("anthropic.misuse").raise
+local skills = require("anthropic.skills")
 
 local M = {}
-
-local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
 
 local Client = {}
 Client.__index = Client
 M.Client = Client
 
--- Secrets live here, keyed weakly by client, so that no table a user can
--- print or serialise holds them.
-local secrets = setmetatable({}, { __mode = "k" })
+--- The API areas of a client, in the order they are bound: each module's
+-- `bind(client)` returns the table stored under that name.
+M.AREAS = {
+  { name = "messages", module = messages },
+  { name = "models", module = models },
+  { name = "files", module = files },
+  { name = "skills", module = skills },
+}
 
--- What a response was (status, headers, request id), keyed weakly by the
--- decoded body, so it never becomes part of the body's JSON.
-local responses = setmetatable({}, { __mode = "k" })
-
-local function lua_name()
-  local jit = rawget(_G, "jit")
-  if type(jit) == "table" and jit.version then return jit.version end
-  return _VERSION
+--- Binds every API area to `target` (a client), as `target[name]`.
+function M.bind_areas(target)
+  for _, area in ipairs(M.AREAS) do target[area.name] = area.module.bind(target) end
+  return target
 end
 
-M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(core.version, lua_name(), core.curl_version())
+-- client -> the options it was made with (its credentials among them), weakly.
+local made_with = setmetatable({}, { __mode = "k" })
 
 --- Makes a client.
 -- @tparam[opt] table opts see `anthropic.options`
 function M.new(opts)
+  return M.make(opts)
+end
+
+--- Makes a client with `opts`, on `session` when given (shared with the
+-- client that made it, which keeps owning it), else on a new one.
+function M.make(opts, session)
   local o = options.client(opts)
   local self = setmetatable({
     base_url = o.base_url,
@@ -52,233 +66,94 @@ function M.new(opts)
     ca_path = o.ca_path,
     insecure_skip_tls_verify = o.insecure_skip_tls_verify,
     codec = codec.adapt(o.json),
-    session = core.session(),
-    pending = {},
+    session = session or core.session(),
+    owns_session = session == nil,
+    pending = {},                                  -- async handles not done yet
+    backoff = setmetatable({}, { __mode = "k" }), -- calls waiting to retry -> when
   }, Client)
-  secrets[self] = { api_key = o.api_key, auth_token = o.auth_token, headers = {} }
-  self.messages = require("anthropic.messages").bind(self)
-  require("anthropic.resources").attach(self)
-  return self
+  wire.set_credentials(self, o)
+  local copy = {}
+  for k, v in pairs(opts or {}) do copy[k] = v end
+  made_with[self] = copy
+  return M.bind_areas(self)
+end
+
+--- A client with some options changed (`opts`, as for `anthropic.new`; the
+-- credentials stay unless given) that shares this client's connections.
+-- Closing it leaves them to this client.
+function Client:with_options(opts)
+  if type(opts) ~= "table" then raise("client:with_options: options must be a table, got " .. type(opts)) end
+  local merged = {}
+  for k, v in pairs(made_with[self]) do merged[k] = v end
+  for k, v in pairs(opts) do merged[k] = v end
+  local c = M.make(merged, self.session)
+  c.platform = self.platform -- a Bedrock or Vertex client stays one
+  return c
 end
 
 function Client:__tostring()
   return ("anthropic.client (%s)"):format(self.base_url)
 end
 
---- Closes the client's connections; later calls raise.
+--- Closes the client's connections; later calls raise. (A client made by
+-- `with_options` leaves the shared connections to the client that made it.)
 function Client:close()
   if self.driver then self.driver:detach() end
-  self.session:close()
+  if self.owns_session then self.session:close() end
 end
 Client.__close = Client.close -- `local client <close> = anthropic.new()` on 5.4; its session has __gc
 
--- As the official SDKs: x-api-key for an API key, a bearer authorization for
--- an auth token (both when both are set), unless the caller set either header.
-local function credential_headers(self, headers)
-  local s = secrets[self]
-  if headers["x-api-key"] ~= nil or headers["authorization"] ~= nil then return end
-  if not s.api_key and not s.auth_token then
-    error("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
-          "or pass api_key or auth_token to anthropic.new", 0)
-  end
-  if s.api_key then headers["x-api-key"] = s.api_key end
-  if s.auth_token then headers["authorization"] = "Bearer " .. s.auth_token end
-end
-
-local RETRY_COUNT = "x-stainless-retry-count"
-
-local function build_headers(self, req)
-  local h = {
-    ["anthropic-version"] = self.anthropic_version,
-    ["content-type"] = req.body ~= nil and "application/json" or nil,
-    ["accept"] = req.accept or "application/json",
-    ["user-agent"] = M.user_agent,
-  }
-  for name, value in pairs(self.default_headers) do h[name] = value end
-  if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
-  if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
-  credential_headers(self, h)
-  local list = {}
-  for name, value in pairs(h) do
-    if value then list[#list + 1] = name .. ": " .. value end
-  end
-  return list, h[RETRY_COUNT] == nil
-end
-
--- The header list for one attempt: defaults, then the client's, then the
--- request's (a value of false removes a header), then the retry count. The
--- lists of requests without headers or betas of their own are built once per
--- client (kept with its secrets, since they hold the credential).
-local function header_list(self, req, attempt)
-  local list, count
-  if req.headers or req.betas then
-    list, count = build_headers(self, req)
-  else
-    local cache = secrets[self].headers
-    local key = (req.accept or "") .. (req.body ~= nil and "+" or "-")
-    local entry = cache[key]
-    if not entry then
-      entry = { build_headers(self, req) }
-      cache[key] = entry
-    end
-    list, count = { unpack(entry[1]) }, entry[2]
-  end
-  if count then list[#list + 1] = RETRY_COUNT .. ": " .. attempt end
-  return list
-end
-
-local function url_of(self, req)
-  local url = self.base_url .. req.path
-  if req.query then
-    local parts = {}
-    for k, v in pairs(req.query) do
-      parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
-    end
-    table.sort(parts)
-    if #parts > 0 then url = url .. "?" .. table.concat(parts, "&") end
-  end
-  return url
-end
-
-
-local function origin(url)
-  local o = url:match("^(%a[%w+.-]*://[^/?#]+)")
-  return o and o:lower()
-end
-
--- An absolute URL given by the API (a batch's results_url) gets the
--- credentials only on the client's own origin.
-local function checked_url(self, url)
-  if origin(url) ~= origin(self.base_url) then
-    error(("anthropic: refusing to send credentials to %s (not %s)"):format(
-      tostring(origin(url)), origin(self.base_url)), 0)
-  end
-  return url
-end
-
---- The transfer spec of one attempt (see csrc/transfer.c), logged when
--- ANTHROPIC_LOG asks for it.
-function Client:spec(req, body, attempt)
-  local spec = {
-    method = req.method,
-    url = req.url and checked_url(self, req.url) or url_of(self, req), -- req.url: a batch's results_url
-    headers = header_list(self, req, attempt),
-    body = body,
-    timeout = req.timeout,
-    connect_timeout = self.connect_timeout,
-    idle_timeout = req.idle_timeout,
-    stream = req.stream,
-    lines = req.lines,         -- a JSONL body, one decoded line per t:next_event()
-    output = req.output,       -- a path: a 2xx body is written there
-    multipart = req.multipart, -- a list of parts (see csrc/upload.c)
-    proxy = self.proxy,
-    ca_file = self.ca_file,
-    ca_path = self.ca_path,
-    insecure_skip_tls_verify = self.insecure_skip_tls_verify,
-  }
-  if log.info then log.request(spec, attempt) end
-  return spec
-end
-
---- Encodes a request body once; misuse raises with the path of the bad value.
-function Client:encode(value)
-  return core.json_body(value, self.codec.marks)
-end
-
--- The outcome of a finished transfer: the decoded body and its response
--- record, or nil and an error.
-local function decode_outcome(self, t)
-  local kind, message = t:error()
-  if kind then return nil, errors.from_transport(kind, message) end
-  local status = t:status()
-  local value, derr
-  if self.codec.name == "builtin" then
-    value, derr = t:json()
-  else
-    value, derr = self.codec.decode(t:body())
-  end
-  if status < 200 or status >= 300 then
-    return nil, errors.from_response(status, t:headers(), t:body(), value)
-  end
-  -- A JSON array decodes to a table too: with items, or marked when empty.
-  if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
-    if type(value) == "table" then derr = "got an array" end
-    local raw, headers = t:body(), t:headers()
-    return nil, errors.new({
-      type = "api_response_error",
-      status = status,
-      message = raw == "" and "the response body is empty"
-        or ("the response is not a JSON object: %s"):format(derr or "got " .. type(value)),
-      request_id = headers["request-id"],
-      headers = headers,
-      body = raw,
-    })
-  end
-  return value, M.record(status, t)
-end
-
---- The outcome of a finished transfer: the decoded body and its response
--- record, or nil and an error (logged when ANTHROPIC_LOG asks for it).
-function Client:outcome(t)
-  local value, info = decode_outcome(self, t)
-  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
-  return value, info
-end
-
 --- Runs a request to its end with retries: returns the decoded body, or nil
 -- and an error. `req`: method, path, query, body (a Lua value), headers,
--- betas, timeout, max_retries. Blocks, or yields inside `anthropic.async`.
+-- betas, timeout, max_retries (see `anthropic.call`). Blocks, or yields
+-- inside `anthropic.async`.
 function Client:request(req)
-  local body = req.body ~= nil and self:encode(req.body) or nil
-  local max_retries = req.max_retries or self.max_retries
-  local attempt = 0
-  while true do
-    local t = self.session:request(self:spec(req, body, attempt))
-    async.wait(self, t, "done")
-    local value, info = self:outcome(t)
-    t:close()
-    attempt = attempt + 1
-    info.attempts = attempt
-    if value ~= nil then
-      responses[value] = info
-      return value
-    end
-    local delay = retry.after_failure(info, attempt, max_retries)
-    if not delay then return nil, info end
-    async.sleep(delay)
-  end
+  return call.run(self, req, "value"):result()
 end
 
---- Starts a request without waiting: an `anthropic.request`.
-function Client:request_async(req)
-  return require("anthropic.request").start(self, req)
+--- Starts a request without waiting: an `anthropic.request`;
+-- `on_done(value, err)` is optional.
+function Client:request_async(req, on_done)
+  return request.start(self, req, on_done)
 end
 
 --- Starts a streaming request: waits for the response headers (retrying
 -- failures that come before them) and returns an `anthropic.stream`, or nil
 -- and an error. `req` as for `request`, plus `idle_timeout`.
 function Client:stream(req, callbacks)
-  local s = require("anthropic.stream").start(self, req, callbacks)
-  if not s:connect(true) then return nil, s.error end
+  local s = stream.start(self, req, callbacks)
+  if not s:connect() then return nil, s.error end
   return s
 end
 
 --- Starts a streaming request without waiting: the stream at once; its
 -- failures, if any, end up in `s.error`.
 function Client:stream_async(req, callbacks)
-  local s = require("anthropic.stream").start(self, req, callbacks)
+  local s = stream.start(self, req, callbacks)
   self:track(s)
   return s
 end
 
---- Remembers an async request or stream until it is done.
-function Client:track(obj)
-  self.pending[obj] = true
+--- Remembers a handle (anything with `h:step(max)`) until it is done, so
+-- `client:poll()`, `client:dispatch()` and host-loop drivers move it on.
+function Client:track(h)
+  self.pending[h] = true
+  if self.driver then self.driver:kick() end
 end
 
---- Forgets an async request or stream (it is done, or closed).
-function Client:untrack(obj)
-  self.pending[obj] = nil
+--- Forgets a handle (it is done, or closed).
+function Client:untrack(h)
+  self.pending[h] = nil
+end
+
+--- When the earliest retry back-off of the client's calls ends (`core.now()`
+-- seconds), or nil when none waits.
+function Client:next_retry()
+  local best
+  for _, at in pairs(self.backoff) do
+    if not best or at < best then best = at end
+  end
+  return best
 end
 
 -- How much one dispatch does before it gives the host loop back: events per
@@ -291,15 +166,15 @@ local DISPATCH_EVENTS, DISPATCH_SECONDS = 64, 0.001
 -- left queued (dispatch again soon).
 function Client:dispatch()
   local list = {}
-  for obj in pairs(self.pending) do list[#list + 1] = obj end
+  for h in pairs(self.pending) do list[#list + 1] = h end
   local n, more = 0, false
   local deadline = core.now() + DISPATCH_SECONDS
-  for _, obj in ipairs(list) do
+  for _, h in ipairs(list) do
     if core.now() > deadline then
       n, more = n + 1, true -- its turn comes in the next dispatch
     else
-      local done, left = obj:step(DISPATCH_EVENTS)
-      if done then self.pending[obj] = nil else n = n + 1 end
+      local done, left = h:step(DISPATCH_EVENTS)
+      if done then self.pending[h] = nil else n = n + 1 end
       if left then more = true end
     end
   end
@@ -314,32 +189,8 @@ function Client:poll(timeout_ms)
   return self:dispatch()
 end
 
--- Response records parse their headers only when asked for them.
-local Record = {
-  __index = function(r, k)
-    if k ~= "headers" then return nil end
-    local headers = core.parse_headers(r.head)
-    rawset(r, "headers", headers)
-    return headers
-  end,
-}
-
---- The response record of a finished transfer: `status`, `request_id`,
--- `headers` (parsed on first use).
-function M.record(status, t)
-  return setmetatable({ status = status, request_id = t:header("request-id"), head = t:head() }, Record)
-end
-
 --- The response record of a value returned by an API call:
 -- `{status, headers, request_id, attempts}`, or nil.
-function M.response_of(value)
-  return responses[value]
-end
-
---- Records the response behind a value built elsewhere (streams, async requests).
-function M.remember_response(value, info)
-  responses[value] = info
-end
-Client.remember = M.remember_response
+M.response_of = response.of
 
 return M

@@ -6,6 +6,7 @@
 -- made are sent back.
 -- @module anthropic.codec
 local core = require("anthropic.core")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -70,7 +71,7 @@ function M.adapt(codec)
     return { decode = core.decode_safe, marks = nil, name = "builtin" }
   end
   if type(codec) ~= "table" or type(codec.decode) ~= "function" or type(codec.encode) ~= "function" then
-    error("anthropic.new: option 'json' must be a codec with encode and decode functions", 3)
+    raise("anthropic.new: option 'json' must be a codec with encode and decode functions")
   end
   local marks = sentinel_marks(codec)
   local decode = codec.decode

@@ -13,6 +13,7 @@
 --
 -- @module anthropic.content
 local core = require("anthropic.core")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -34,7 +35,7 @@ local function api(name, fn)
   local prefix = "anthropic." .. name .. ": "
   return function(...)
     local block, err = fn(...)
-    if block == nil then error(prefix .. err, 2) end
+    if block == nil then raise(prefix .. err) end
     return block
   end
 end

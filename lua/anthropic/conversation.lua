@@ -4,6 +4,8 @@
 -- @module anthropic.conversation
 local core = require("anthropic.core")
 local text_of = require("anthropic.text")
+local default = require("anthropic.default")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -19,9 +21,7 @@ local function shallow_copy(t)
   return c
 end
 
-local function default_client()
-  return require("anthropic").default_client()
-end
+local default_client = default.client
 
 --- Starts a conversation.
 -- @tparam table opts `client` (default: the default client), `messages` (an
@@ -29,13 +29,13 @@ end
 -- `system`, `tools`, `temperature`, ...), sent with every turn.
 function M.new(opts)
   if type(opts) ~= "table" then
-    error("anthropic.conversation: options must be a table, got " .. type(opts), 2)
+    raise("anthropic.conversation: options must be a table, got " .. type(opts))
   end
   local params = shallow_copy(opts)
   local self = setmetatable({ client = params.client, messages = params.messages or {} }, Conversation)
   params.client, params.messages = nil, nil
   if type(self.messages) ~= "table" then
-    error("anthropic.conversation: messages must be a list of turns", 2)
+    raise("anthropic.conversation: messages must be a list of turns")
   end
   self.params = params
   return self
@@ -49,7 +49,7 @@ local function user_turn(content, where)
     if content.type ~= nil then return { role = "user", content = { content } } end
     return { role = "user", content = content }
   end
-  error(("%s: content must be a string, a content block or a list of blocks, got %s"):format(where, t), 3)
+  raise(("%s: content must be a string, a content block or a list of blocks, got %s"):format(where, t))
 end
 
 local function assistant_turn(content)
@@ -105,7 +105,7 @@ function Conversation:send(content, opts)
   if opts and opts.prefill ~= nil then
     prefill = opts.prefill
     if type(prefill) ~= "string" or prefill == "" then
-      error("conversation:send: prefill must be a non-empty string", 2)
+      raise("conversation:send: prefill must be a non-empty string")
     end
     opts = shallow_copy(opts)
     opts.prefill = nil
@@ -128,7 +128,7 @@ end
 --- Adds a synthetic assistant turn (text or blocks) without sending anything.
 function Conversation:add_assistant(content)
   if type(content) ~= "string" and type(content) ~= "table" then
-    error("conversation:add_assistant: content must be a string or blocks, got " .. type(content), 2)
+    raise("conversation:add_assistant: content must be a string or blocks, got " .. type(content))
   end
   self.messages[#self.messages + 1] = assistant_turn(content)
   return self

@@ -1,7 +1,10 @@
 --- Errors returned (never raised) by API calls: `nil, err`, where err is a
 -- table with `type`, `status`, `message`, `request_id`, `body`, `retryable`,
--- `attempts`, readable with `tostring`.
+-- `attempts`, and for API errors that carry them `error_code` and `details`
+-- (the body's `error.details`), readable with `tostring`.
 -- @module anthropic.errors
+local core = require("anthropic.core")
+
 local M = {}
 
 local Error = {}
@@ -31,20 +34,49 @@ local function one_line(s, limit)
   return s
 end
 
+-- The details besides error_code, as one short line of JSON; nil when none.
+local function details_line(details)
+  if type(details) ~= "table" then return nil end
+  local rest, any = {}, false
+  for k, v in pairs(details) do
+    if k ~= "error_code" then rest[k], any = v, true end
+  end
+  if not any then return nil end
+  local ok, text = pcall(core.encode, rest)
+  return ok and one_line(text, 200) or nil
+end
+
 function Error:__tostring()
   local parts = { "anthropic: ", self.type or "error" }
-  if self.status and self.status > 0 then parts[#parts + 1] = " (" .. self.status .. ")" end
+  local code = type(self.error_code) == "string" and self.error_code or nil
+  if self.status and self.status > 0 then
+    parts[#parts + 1] = " (" .. self.status .. (code and " " .. code or "") .. ")"
+  elseif code then
+    parts[#parts + 1] = " (" .. code .. ")"
+  end
   if self.message and self.message ~= "" then parts[#parts + 1] = ": " .. self.message end
+  local details = details_line(self.details)
+  if details then parts[#parts + 1] = " " .. details end
   if self.request_id then parts[#parts + 1] = " [request_id " .. self.request_id .. "]" end
   if self.attempts and self.attempts > 1 then parts[#parts + 1] = " after " .. self.attempts .. " attempts" end
   return table.concat(parts)
 end
 
---- Makes an error table from its fields.
+--- Makes an error table from its fields. When `body` is an API error body
+-- (`{error = {details = {error_code = ...}}}`, an HTTP answer's or an SSE
+-- `error` event's), `details` and `error_code` (only when a string) come from it.
 -- @tparam table fields at least `type` and `message`
 -- @treturn table the error
 function M.new(fields)
   fields.status = fields.status or 0
+  local body = fields.body
+  local e = type(body) == "table" and body.error
+  if fields.details == nil and type(e) == "table" and type(e.details) == "table" then
+    fields.details = e.details
+    if fields.error_code == nil and type(e.details.error_code) == "string" then
+      fields.error_code = e.details.error_code
+    end
+  end
   return setmetatable(fields, Error)
 end
 

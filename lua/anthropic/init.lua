@@ -8,16 +8,21 @@
 local core = require("anthropic.core")
 local client = require("anthropic.client")
 local content = require("anthropic.content")
+local default = require("anthropic.default")
 local errors = require("anthropic.errors")
-local messages = require("anthropic.messages")
-
 local async = require("anthropic.async")
+local raise = require("anthropic.misuse").raise
 
 local M = {
-  VERSION = core.version,
+  VERSION = require("anthropic.version"),
   new = client.new,
+  --- anthropic.bedrock(opts): a client for Claude on Amazon Bedrock (see anthropic.bedrock).
+  bedrock = require("anthropic.bedrock").new,
+  --- anthropic.vertex(opts): a client for Claude on Google Vertex AI (see anthropic.vertex).
+  vertex = require("anthropic.vertex").new,
   null = core.null,
   response_of = client.response_of,
+  default_client = default.client,
   text = require("anthropic.text"),
   image = content.image,
   document = content.document,
@@ -33,10 +38,10 @@ local M = {
 
 local function mark(where, t, mt)
   if t == nil then t = {} end
-  if type(t) ~= "table" then error(where .. ": expected a table, got " .. type(t), 3) end
+  if type(t) ~= "table" then raise(where .. ": expected a table, got " .. type(t)) end
   local old = getmetatable(t)
   if old ~= nil and old ~= core.array_mt and old ~= core.object_mt then
-    error(where .. ": the table already has a metatable", 3)
+    raise(where .. ": the table already has a metatable")
   end
   return setmetatable(t, mt)
 end
@@ -47,20 +52,34 @@ function M.array(t) return mark("anthropic.array", t, core.array_mt) end
 --- Marks a table as a JSON object: `{}` is sent as `{}`.
 function M.object(t) return mark("anthropic.object", t, core.object_mt) end
 
-local default
---- The client built from the environment on first use.
-function M.default_client()
-  if default == nil then default = client.new() end
-  return default
+-- The module-level shortcuts mirror a client's areas: `anthropic.messages`
+-- has every member of `client.messages` (and `anthropic.messages.batches`
+-- every member of its batches), each calling the default client. Their
+-- shape is read from the areas bound to a placeholder, so a member added to
+-- an area appears here by itself.
+local function mirror(shape, path)
+  local out = {}
+  for name, member in pairs(shape) do
+    local here = path .. "." .. name
+    if type(member) == "table" then
+      out[name] = mirror(member, here)
+    elseif type(member) == "function" then
+      local function target()
+        local t = default.client()
+        for key in here:gmatch("[^.]+") do t = t[key] end
+        return t
+      end
+      out[name] = function(a, ...)
+        if rawequal(a, out) then return target()(...) end
+        return target()(a, ...)
+      end
+    end
+  end
+  return out
 end
 
---- `anthropic.messages.create(params [, opts])` etc. on the default client.
-M.messages = {}
-for _, name in ipairs({ "create", "create_async", "stream", "stream_async", "count_tokens" }) do
-  M.messages[name] = function(a, b, c)
-    local params, opts = messages.args(M.messages, a, b, c)
-    return M.default_client().messages[name](params, opts)
-  end
+for _, area in ipairs(client.AREAS) do
+  M[area.name] = mirror(area.module.bind({}), area.name)
 end
 
 return M

@@ -1,15 +1,23 @@
 --- Logging to stderr, switched on by the environment as in the official SDKs:
--- `ANTHROPIC_LOG=info` logs each request, response and retry;
--- `ANTHROPIC_LOG=debug` adds the request headers, with the credentials
--- redacted. The key is never written.
+-- `ANTHROPIC_LOG` is `off`, `error`, `warn` (the default), `info` or
+-- `debug`. `info` logs each request, response and retry; `debug` adds the
+-- request headers, with the credentials redacted. A secret is never written.
 -- @module anthropic.log
 local M = {}
 
-local level = os.getenv("ANTHROPIC_LOG")
-M.info = level == "info" or level == "debug"
-M.debug = level == "debug"
+--- The levels, quietest first.
+M.LEVELS = { off = 0, error = 1, warn = 2, info = 3, debug = 4 }
 
-local SECRET = { ["x-api-key"] = true, ["authorization"] = true, ["proxy-authorization"] = true }
+local level = M.LEVELS[(os.getenv("ANTHROPIC_LOG") or ""):lower()] or M.LEVELS.warn
+M.info = level >= M.LEVELS.info
+M.debug = level >= M.LEVELS.debug
+
+--- The headers whose values are never logged.
+M.SECRET = {
+  ["x-api-key"] = true, ["authorization"] = true, ["proxy-authorization"] = true, ["cookie"] = true,
+  ["set-cookie"] = true, ["x-amz-security-token"] = true, ["x-goog-api-key"] = true,
+}
+local SECRET = M.SECRET
 
 --- A header list ("name: value" strings) with the secret values replaced.
 function M.redacted(list)

@@ -1,9 +1,15 @@
---- The Messages API: `client.messages.create` and `count_tokens`.
+--- The Messages API: `client.messages` (create, create_async, stream,
+-- stream_async, count_tokens, parse, run_tools, batches).
 -- Both call styles work: `client.messages.create{...}` and
 -- `client.messages:create{...}`.
 -- @module anthropic.messages
 local options = require("anthropic.options")
-local raise = options.raise
+local endpoint = require("anthropic.endpoint")
+local parse = require("anthropic.parse")
+local tools = require("anthropic.tools")
+local batches = require("anthropic.batches")
+local raise = require("anthropic.misuse").raise
+local args, check_params = endpoint.args, endpoint.check_params
 
 local M = {}
 
@@ -12,29 +18,20 @@ local M = {}
 -- 128 000 tokens an hour).
 M.NONSTREAMING_MAX_TOKENS = math.floor(600 * 128000 / 3600)
 
-local function check_params(where, params)
-  if type(params) ~= "table" then
-    raise(("%s: params must be a table, got %s"):format(where, type(params)))
-  end
-end
-
--- The arguments of a function called as api.f(params, opts) or api:f(params, opts).
-local function args(api, a, b, c)
-  if rawequal(a, api) then return b, c end
-  return a, b
-end
-
--- A POST of body to path with the request options o.
-local function post(client, path, body, o)
-  return { method = "POST", path = path, body = body, headers = o.headers, betas = o.betas,
-           timeout = o.timeout or client.timeout, max_retries = o.max_retries }
+-- A POST of body to path with the request options o; the params that are
+-- headers (workspace_id, user_profile_id) go there.
+local function post(client, where, path, body, o)
+  local req = { method = "POST", path = path, headers = o.headers, betas = o.betas,
+                timeout = o.timeout or client.timeout, max_retries = o.max_retries }
+  req.body = endpoint.lift_headers(where, body, req)
+  return req
 end
 
 -- The request of `create`: checks params and options; refuses what would
 -- outlive the default timeout without streaming.
-local function create_request(client, where, params, opts)
+local function create_request(client, where, params, opts, async)
   check_params(where, params)
-  local o = options.request(where, opts)
+  local o, callbacks = options.request(where, opts, async and "async")
   if params.stream == true then
     raise(where .. ": stream = true needs messages.stream (create returns whole messages)")
   end
@@ -44,7 +41,7 @@ local function create_request(client, where, params, opts)
     raise(("%s: max_tokens %s may take longer than 10 minutes to generate; use messages.stream, " ..
            "or set a timeout to send it anyway"):format(where, tostring(mt)))
   end
-  return post(client, "/v1/messages", params, o)
+  return post(client, where, "/v1/messages", params, o), callbacks and callbacks.on_done
 end
 
 -- The request of `stream`: params with stream = true (the caller's table
@@ -55,8 +52,8 @@ local function stream_request(client, where, params, opts)
   local body = {}
   for k, v in pairs(params) do body[k] = v end
   body.stream = true
-  local req = post(client, "/v1/messages", body, o)
-  req.accept = "text/event-stream"
+  local req = post(client, where, "/v1/messages", body, o)
+  req.accept, req.stream = "text/event-stream", true
   -- A long answer may stream for more than ten minutes: unless a timeout is
   -- given for this request, a stream has no total limit, and the client's
   -- timeout bounds its silences instead (as the official SDKs bound each read).
@@ -72,13 +69,14 @@ function M.bind(client)
   --- Sends a message and waits for the whole answer: the message, or nil, err.
   function api.create(a, b, c)
     local params, opts = args(api, a, b, c)
-    return client:request(create_request(client, "anthropic.messages.create", params, opts))
+    return client:request((create_request(client, "anthropic.messages.create", params, opts)))
   end
 
   --- Starts a message without waiting: an `anthropic.request` (`poll`, `wait`, `on_done`).
+  -- opts: the request options plus `on_done(message, err)`.
   function api.create_async(a, b, c)
     local params, opts = args(api, a, b, c)
-    return client:request_async(create_request(client, "anthropic.messages.create_async", params, opts))
+    return client:request_async(create_request(client, "anthropic.messages.create_async", params, opts, true))
   end
 
   --- Starts a streaming request (`"stream": true` on the wire): an
@@ -101,12 +99,13 @@ function M.bind(client)
     local params, opts = args(api, a, b, c)
     local where = "anthropic.messages.count_tokens"
     check_params(where, params)
-    return client:request(post(client, "/v1/messages/count_tokens", params, options.request(where, opts)))
+    return client:request(post(client, where, "/v1/messages/count_tokens", params, options.request(where, opts)))
   end
 
+  api.parse = parse.bind(api)
+  api.run_tools = tools.bind(api)
+  api.batches = batches.bind(client)
   return api
 end
-
-M.args = args
 
 return M

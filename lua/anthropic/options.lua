@@ -10,8 +10,8 @@ M.DEFAULT_MAX_RETRIES = 2
 
 --- Every client option and the Lua type it takes.
 M.CLIENT = {
-  api_key = "string",
-  auth_token = "string",
+  api_key = "string or function", -- a function is called before every attempt
+  auth_token = "string or function",
   base_url = "string",
   anthropic_version = "string",
   timeout = "number",
@@ -29,6 +29,7 @@ M.CLIENT = {
 --- Every per-request option and the Lua type it takes.
 M.REQUEST = {
   headers = "table",
+  workspace_id = "string", -- sent as the anthropic-workspace-id header
   timeout = "number",
   betas = "table",
   max_retries = "number",
@@ -41,22 +42,11 @@ local function env(name)
   return v
 end
 
---- Raises msg pointing at the first caller outside the SDK's own modules,
--- however deep inside them the check was made.
-function M.raise(msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if not info then return error(msg, 0) end
-    -- (Lua 5.1 leaves a "tail" frame where a tail call was: not a caller.)
-    if info.what ~= "C" and info.what ~= "tail" and not info.source:find("anthropic[/\\][%w_]+%.lua$") then
-      break
-    end
-    level = level + 1
-  end
-  error(msg, level)
-end
-local raise = M.raise
+local misuse = require("anthropic.misuse")
+
+--- Raises misuse at the user's line (see `anthropic.misuse`).
+M.raise = misuse.raise
+local function raise(msg) return misuse.raise(msg) end
 
 local function has_control(s)
   return s:find("[%z\r\n]") ~= nil
@@ -72,7 +62,7 @@ local function check_types(where, opts, known)
     if not want then
       raise(("%s: unknown option '%s'"):format(where, tostring(k)))
     end
-    if type(v) ~= want then
+    if type(v) ~= want and not (want:find(" or ", 1, true) and want:find(type(v), 1, true)) then
       raise(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)))
     end
   end
@@ -111,6 +101,18 @@ function M.headers(where, name, t)
   return out
 end
 
+--- The headers of an ANTHROPIC_CUSTOM_HEADERS value, as the official SDKs
+-- read it: lines split at their first ':', both sides trimmed, lines
+-- without a colon (or with a bad name or value) dropped.
+function M.custom_headers(text)
+  local out = {}
+  for line in (text or ""):gmatch("[^\n]+") do
+    local name, value = line:match("^%s*([^:]-)%s*:%s*(.-)%s*$")
+    if name and name:match("^[%w!#$%%&'*+%-.^_`|~]+$") and not has_control(value) then out[name:lower()] = value end
+  end
+  return out
+end
+
 --- The checked options of anthropic.new, with defaults and environment applied.
 function M.client(opts)
   local where = "anthropic.new"
@@ -119,7 +121,7 @@ function M.client(opts)
   o.api_key = opts.api_key or env("ANTHROPIC_API_KEY")
   o.auth_token = opts.auth_token or env("ANTHROPIC_AUTH_TOKEN")
   for _, secret in ipairs({ "api_key", "auth_token" }) do
-    if o[secret] and has_control(o[secret]) then
+    if type(o[secret]) == "string" and has_control(o[secret]) then
       raise(("%s: %s contains CR, LF or NUL"):format(where, secret))
     end
   end
@@ -141,7 +143,10 @@ function M.client(opts)
   o.connect_timeout = opts.connect_timeout
   o.stream_idle_timeout = opts.stream_idle_timeout
   o.max_retries = opts.max_retries or M.DEFAULT_MAX_RETRIES
-  o.default_headers = M.headers(where, "default_headers", opts.default_headers or {})
+  -- ANTHROPIC_CUSTOM_HEADERS ("Name: value" lines) lies beneath default_headers.
+  local headers = M.custom_headers(env("ANTHROPIC_CUSTOM_HEADERS"))
+  for k, v in pairs(M.headers(where, "default_headers", opts.default_headers or {})) do headers[k] = v end
+  o.default_headers = headers
   for _, name in ipairs({ "proxy", "ca_file", "ca_path" }) do
     if opts[name] and has_control(opts[name]) then
       raise(("%s: %s contains CR, LF or NUL"):format(where, name))
@@ -154,16 +159,28 @@ function M.client(opts)
 end
 
 --- The callbacks a stream takes besides the request options.
-M.STREAM_CALLBACKS = { on_event = "function", on_text = "function", on_done = "function" }
+M.STREAM_CALLBACKS = {
+  on_event = "function", on_text = "function", on_thinking = "function", on_citation = "function",
+  on_signature = "function", on_compaction = "function", on_input_json = "function",
+  on_content_block = "function", on_message = "function", on_done = "function",
+}
 
-local STREAM_OPTIONS = {}
-for k, v in pairs(M.REQUEST) do STREAM_OPTIONS[k] = v end
-for k, v in pairs(M.STREAM_CALLBACKS) do STREAM_OPTIONS[k] = v end
+--- The callback a request started with `create_async` takes.
+M.ASYNC_CALLBACKS = { on_done = "function" }
 
---- The checked per-request options of an API call (and, for a stream, its
--- callbacks as a second result).
-function M.request(where, opts, stream)
-  opts = check_types(where, opts, stream and STREAM_OPTIONS or M.REQUEST)
+local function with(extra)
+  local t = {}
+  for k, v in pairs(M.REQUEST) do t[k] = v end
+  for k, v in pairs(extra) do t[k] = v end
+  return t
+end
+local KNOWN = { stream = with(M.STREAM_CALLBACKS), async = with(M.ASYNC_CALLBACKS) }
+
+--- The checked per-request options of an API call; for `kind` "stream"
+-- (or true) or "async", its callbacks as a second result.
+function M.request(where, opts, kind)
+  if kind == true then kind = "stream" end
+  opts = check_types(where, opts, KNOWN[kind] or M.REQUEST)
   check_seconds(where, "timeout", opts.timeout)
   check_seconds(where, "stream_idle_timeout", opts.stream_idle_timeout)
   check_retries(where, opts.max_retries)
@@ -173,6 +190,11 @@ function M.request(where, opts, stream)
     stream_idle_timeout = opts.stream_idle_timeout,
     headers = opts.headers and M.headers(where, "headers", opts.headers),
   }
+  if opts.workspace_id then
+    if has_control(opts.workspace_id) then raise(where .. ": workspace_id contains CR, LF or NUL") end
+    o.headers = o.headers or {}
+    o.headers["anthropic-workspace-id"] = opts.workspace_id
+  end
   if opts.betas then
     for i, b in ipairs(opts.betas) do
       if type(b) ~= "string" or b == "" or b:find("[,%s%c]") then
@@ -181,8 +203,15 @@ function M.request(where, opts, stream)
     end
     if #opts.betas > 0 then o.betas = opts.betas end
   end
-  if stream and (opts.on_event or opts.on_text or opts.on_done) then
-    return o, { on_event = opts.on_event, on_text = opts.on_text, on_done = opts.on_done }
+  if kind then
+    local callbacks
+    for name in pairs(kind == "stream" and M.STREAM_CALLBACKS or M.ASYNC_CALLBACKS) do
+      if opts[name] then
+        callbacks = callbacks or {}
+        callbacks[name] = opts[name]
+      end
+    end
+    return o, callbacks
   end
   return o
 end

@@ -1,21 +1,27 @@
---- Pages of a list endpoint (models, files, message batches), one pattern
--- everywhere:
+--- Pages of a list endpoint, one page object for the API's two kinds:
+--
+-- * id pages (`limit`, `after_id`, `before_id`; models, message batches):
+--   `data`, `has_more`, `first_id`, `last_id`; a list started with
+--   `before_id` walks backwards (its next page is the one before `first_id`);
+-- * cursor pages (`limit`, `page`; files, skills and most newer lists):
+--   `data`, `next_page`; `has_more` is true while `next_page` is set.
+--
+-- Each list knows its kind; the caller never chooses.
 --
 --     local page, err = client.models.list({ limit = 20 })
 --     for _, model in ipairs(page.data) do print(model.id) end
 --     page = page:next()                     -- nil when there is none (nil, err on failure)
 --     for model in client.models.list():each() do print(model.id) end  -- every page
---
--- A page has `data`, `has_more`, `first_id` and `last_id`. A list started
--- with `before_id` walks backwards: its next page is the one before `first_id`.
 -- @module anthropic.pagination
-local options = require("anthropic.options")
-local raise = options.raise
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
---- The query keys every list endpoint takes.
-M.QUERY = { limit = "number", after_id = "string", before_id = "string" }
+--- The query keys of each kind of list and their Lua types.
+M.QUERY = {
+  id = { limit = "number", after_id = "string", before_id = "string" },
+  cursor = { limit = "number", page = "string" },
+}
 
 local Page = {}
 Page.__index = Page
@@ -25,21 +31,33 @@ M.Page = Page
 -- that printing or serialising a page shows the API's data only.
 local hidden = setmetatable({}, { __mode = "k" })
 
---- Splits list options into the query (limit, after_id, before_id and any
--- `extra` query keys) and the request options; checks both.
--- @tparam string where the function name for error messages
--- @tparam[opt] table opts what the caller passed
--- @tparam[opt] table extra more query keys and their Lua types
-function M.split(where, opts, extra)
+local function check_list(where, k, v)
+  for i = 1, #v do
+    if type(v[i]) ~= "string" then raise(("%s: option '%s'[%d] must be a string"):format(where, k, i)) end
+  end
+  for key in pairs(v) do
+    if type(key) ~= "number" or key < 1 or key > #v or key % 1 ~= 0 then
+      raise(("%s: option '%s' must be a list of strings"):format(where, k))
+    end
+  end
+end
+
+--- Splits list options into the query (the keys of `kind`, "id" or
+-- "cursor", and any `extra` query keys with their Lua types; a "table"
+-- key takes a list of strings, sent as `k[]=a&k[]=b`) and the request
+-- options; checks both.
+function M.split(where, opts, kind, extra)
   if opts == nil then return {}, nil end
   if type(opts) ~= "table" then raise(("%s: options must be a table, got %s"):format(where, type(opts))) end
+  local known = M.QUERY[kind]
   local query, rest = {}, {}
   for k, v in pairs(opts) do
-    local want = M.QUERY[k] or (extra and extra[k])
+    local want = known[k] or (extra and extra[k])
     if want then
       if type(v) ~= want then
-        raise(("%s: option '%s' must be a %s, got %s"):format(where, k, want, type(v)))
+        raise(("%s: option '%s' must be a %s, got %s"):format(where, k, want == "table" and "list" or want, type(v)))
       end
+      if want == "table" then check_list(where, k, v) end
       query[k] = v
     else
       rest[k] = v
@@ -55,39 +73,57 @@ function M.split(where, opts, extra)
   return query, rest
 end
 
-local function make(client, req, body)
-  local page = setmetatable({
-    data = type(body.data) == "table" and body.data or {},
-    has_more = body.has_more == true,
-    first_id = body.first_id,
-    last_id = body.last_id,
-  }, Page)
-  hidden[page] = { client = client, req = req, backwards = req.query.before_id ~= nil }
+local function make(client, req, kind, body)
+  local page = setmetatable({ data = type(body.data) == "table" and body.data or {} }, Page)
+  if kind == "id" then
+    page.has_more, page.first_id, page.last_id = body.has_more == true, body.first_id, body.last_id
+  else
+    page.next_page = type(body.next_page) == "string" and body.next_page or nil
+    if body.has_more ~= nil then
+      page.has_more = body.has_more == true and page.next_page ~= nil
+    else
+      page.has_more = page.next_page ~= nil
+    end
+  end
+  hidden[page] = { client = client, req = req, kind = kind, backwards = req.query.before_id ~= nil }
   return page
 end
 
---- Fetches the first page of list request `req` (see `Client:request`; its
--- `query` holds limit, after_id, before_id): a page, or nil, err.
-function M.fetch(client, req)
+--- Fetches the first page of list request `req` (see `anthropic.call`; its
+-- `query` holds the list's query) of kind "id" or "cursor": a page, or nil, err.
+function M.fetch(client, req, kind)
   req.query = req.query or {}
   local body, err = client:request(req)
   if body == nil then return nil, err end
-  return make(client, req, body)
+  return make(client, req, kind or "id", body)
+end
+
+-- The query of the page after `page`, or nil when there is none.
+local function next_query(page, h)
+  local query = {}
+  for k, v in pairs(h.req.query) do query[k] = v end
+  if h.kind == "cursor" then
+    if not page.next_page then return nil end
+    query.page = page.next_page
+    return query
+  end
+  if not page.has_more then return nil end
+  local cursor = h.backwards and page.first_id or page.last_id
+  if cursor == nil then return nil end
+  query.after_id, query.before_id = nil, nil
+  query[h.backwards and "before_id" or "after_id"] = cursor
+  return query
 end
 
 --- The next page: a page, nil when this one is the last, or nil, err.
 function Page:next()
-  if not self.has_more then return nil end
   local h = hidden[self]
-  local cursor = h.backwards and self.first_id or self.last_id
-  if cursor == nil then return nil end
-  local req, query = {}, {}
+  local query = next_query(self, h)
+  if not query then return nil end
+  local req = {}
   for k, v in pairs(h.req) do req[k] = v end
-  for k, v in pairs(h.req.query) do query[k] = v end
-  query.after_id, query.before_id = nil, nil
-  query[h.backwards and "before_id" or "after_id"] = cursor
   req.query = query
-  return M.fetch(h.client, req)
+  return M.fetch(h.client, req, h.kind)
 end
 
 --- Iterates every item of this page and of the pages after it, fetching

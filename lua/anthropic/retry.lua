@@ -6,6 +6,7 @@ local log = require("anthropic.log")
 local M = {}
 
 local INITIAL_DELAY, MAX_DELAY = 0.5, 8.0
+local MAX_SERVER_DELAY = (2 ^ 31 - 1) / 1000
 
 local function header_says(headers, name)
   local v = headers and headers[name]
@@ -61,8 +62,10 @@ end
 -- @tparam table headers the failed response's headers, or nil
 -- @tparam[opt] function random a `math.random`-like source of [0, 1)
 function M.delay(retries_done, headers, random)
+  -- As the official TypeScript SDK: the server's delay whenever it is more
+  -- than 0 and at most 2^31-1 ms (no 60 s cap; a rate limit may ask for minutes).
   local server = M.server_delay(headers)
-  if server and server >= 0 and server <= 60 then return server end
+  if server and server > 0 and server <= MAX_SERVER_DELAY then return server end
   local delay = math.min(INITIAL_DELAY * 2 ^ retries_done, MAX_DELAY)
   local jitter = 1 - 0.25 * (random or math.random)()
   return delay * jitter

@@ -1,96 +1,59 @@
 --- Streams (`"stream": true`): pull-based, so no Lua code runs inside
 -- libcurl. Events are parsed in C and pulled by `s:events()`, `s:text()`,
 -- `s:poll()` or `s:final_message()`; the message is accumulated as they pass.
+-- A Stream is a handle (see `anthropic.handle`): `s.error`, `s:done()`,
+-- `s:on_done(fn)`. Its attempts are an `anthropic.call` whose goal is the
+-- response headers; a failure before the first event is retried.
 -- @module anthropic.stream
 local errors = require("anthropic.errors")
 local accumulator = require("anthropic.accumulator")
 local async = require("anthropic.async")
-local core = require("anthropic.core")
-local retry = require("anthropic.retry")
+local call = require("anthropic.call")
+local handle = require("anthropic.handle")
+local notify = require("anthropic.stream_notify")
+local response = require("anthropic.response")
+local structured = require("anthropic.structured")
 
 local M = {}
 
-local Stream = {}
-Stream.__index = Stream
+local Stream = handle.class()
 M.Stream = Stream
 
---- Starts streaming request `req` (see `Client:request`) on `client`.
--- @tparam[opt] table callbacks `on_event(event, snapshot)`, `on_text(delta, snapshot)`, `on_done(message, err)`
+--- Starts streaming request `req` (see `anthropic.call`; `req.stream` is
+-- set) on `client`.
+-- @tparam[opt] table callbacks `on_done(message, err)` and those of `anthropic.stream_notify`:
+--   `on_event`, `on_text`, `on_thinking`, `on_citation`, `on_signature`, `on_compaction`,
+--   `on_input_json`, `on_content_block`, `on_message`
 function M.start(client, req, callbacks)
-  local self = setmetatable({
+  req.stream = true
+  local self = handle.init(setmetatable({
     client = client,
-    req = req,
-    body = client:encode(req.body),
-    attempt = 0,
     connecting = true,
     acc = accumulator.new(),
     callbacks = callbacks,
     ended = false,    -- no more events will come
     complete = false, -- message_stop was seen
-    error = nil,
-  }, Stream)
-  self:launch()
+  }, Stream), callbacks and callbacks.on_done)
+  if callbacks then self.run = function(f, ...) return self:run_callback(f, ...) end end
+  self.call = call.start(client, req, "head")
   return self
 end
 
---- Starts the next attempt.
-function Stream:launch()
-  local spec = self.client:spec(self.req, self.body, self.attempt)
-  spec.stream = true
-  self.retry_at = nil
-  self.transfer = self.client.session:request(spec)
-end
-
---- After a failure that came before any event: plans the next attempt
--- (true), or says there is none (false). Nothing has reached the user, so
--- starting over loses nothing.
-function Stream:retry_later(err)
-  self.transfer:close()
-  self.attempt = self.attempt + 1
-  local delay = retry.after_failure(err, self.attempt, self.req.max_retries or self.client.max_retries)
-  if not delay then return false end
-  self.connecting = true
-  self.retry_at = core.now() + delay
-  return true
-end
-
---- Until the answer's headers are in: retries failures (sleeping if `block`,
--- else coming back later). Returns true once streaming, false on failure,
--- nil when not known yet (only without `block`).
-function Stream:connect(block)
-  while self.connecting do
-    if self.ended then return false end
-    if self.retry_at then
-      local left = self.retry_at - core.now()
-      if left > 0 then
-        if not block then return nil end
-        async.sleep(left)
-      end
-      self:launch()
-    end
-    local t = self.transfer
-    if not t:wait(0, "head") then
-      if not block then return nil end
-      async.wait(self.client, t, "head")
-    end
-    local status = t:status()
-    if status >= 200 and status < 300 and not (t:error() and t:stream_info() == 0) then
-      self.connecting = false
-      self.response = require("anthropic.client").record(status, t)
-      self.response.attempts = self.attempt + 1
-      return true
-    end
-    if not t:done() then
-      if not block then return nil end
-      async.wait(self.client, t, "done")
-    end
-    local _, err = self.client:outcome(t)
-    if not self:retry_later(err) then
-      self.error, self.ended = err, true
-      return false
-    end
+-- Until the answer's headers are in: the call retries failures (sleeping
+-- if `block`, else coming back later). Returns true once streaming, false on
+-- failure, nil when not known yet (only without `block`).
+local function connect(self, block)
+  if not self.connecting then return not self.error end
+  local c = self.call
+  if self.ended then return false end
+  if block then c:wait() elseif not c:step() then return nil end
+  if c.error then
+    self.error, self.ended = c.error, true
+    return false
   end
-  return not self.error
+  self.connecting = false
+  self.transfer, self.response = c.transfer, c.response
+  return true
 end
 
 function Stream:__tostring()
@@ -103,6 +66,29 @@ local function fail(self, err)
   if not self.error then self.error = err end
   self.ended = true
   self.transfer:close()
+end
+
+-- The stream is over: its on_done callbacks run (once), with the message
+-- or the error.
+local function settle(self)
+  if self.finished or not self.ended then return end
+  self.client:untrack(self)
+  if self.error or not self.complete then
+    handle.finish(self, nil, self.error or handle.aborted("the stream"))
+    return nil
+  end
+  local msg = self:current_message()
+  response.remember(msg, self.response)
+  -- With a json_schema output format, the final message carries its
+  -- parsed_output, as messages.parse's does.
+  local parsed, err = structured.parsed_output(self.call.req.body, msg)
+  if err then
+    handle.finish(self, nil, err)
+    return nil
+  end
+  msg.parsed_output = parsed
+  handle.finish(self, msg, nil)
+  return nil
 end
 
 -- The error of a transfer that ended before message_stop.
@@ -129,10 +115,13 @@ local function end_of_transfer(self)
   })
 end
 
-local function run_callback(self, f, ...)
+--- Runs callback `f(...)` of this stream: an error it raises ends the
+-- stream (`callback_error`) and is raised again to the caller.
+function Stream:run_callback(f, ...)
   local ok, err = pcall(f, ...)
   if not ok then
     fail(self, errors.new({ type = "callback_error", message = tostring(err) }))
+    settle(self) -- the stream is over: on_done hears of it before the error propagates
     error(err, 0)
   end
 end
@@ -154,9 +143,15 @@ local function take(self, name, data, jerr)
   elseif kind == "ping" then
     return nil
   elseif kind == "error" then
-    local e = type(data.error) == "table" and data.error or {}
-    fail(self, errors.new({ type = e.type or "api_error", message = e.message or "error event",
-                            status = self.response.status, body = data, request_id = self.response.request_id }))
+    -- (A platform's own stream errors, such as Bedrock's exceptions, first.)
+    local platform = self.client.platform
+    local err = platform and platform.stream_error and platform.stream_error(data)
+    if not err then
+      local e = type(data.error) == "table" and data.error or {}
+      err = errors.new({ type = e.type or "api_error", message = e.message or "error event",
+                         status = self.response.status, body = data, request_id = self.response.request_id })
+    end
+    fail(self, err)
     return nil
   elseif is_table then
     self.acc:add(data)
@@ -167,24 +162,19 @@ local function take(self, name, data, jerr)
     -- finishes with the session's next turn, and its connection is reused.
     if self.transfer:done() then self.transfer:close() end
   end
-  local cb = self.callbacks
-  if cb then
-    if cb.on_event then run_callback(self, cb.on_event, data, self.acc.message) end
-    if cb.on_text and kind == "content_block_delta" and data.delta and data.delta.type == "text_delta" then
-      run_callback(self, cb.on_text, data.delta.text, self.acc.message)
-    end
-  end
+  if self.callbacks then notify.notify(self.callbacks, data, self.acc, self.run) end
   return data
 end
 
--- Nothing is queued: ends the stream if the transfer is over (true), else
--- waits for the next event (false).
 -- The transfer is over and nothing is left queued: ends the stream (true),
 -- or plans another attempt when nothing had arrived yet (false).
 local function transfer_over(self)
   if not self.complete then
     local err = end_of_transfer(self)
-    if not self.acc.message and self:retry_later(err) then return false end
+    if not self.acc.message and self.call:retry(err) then
+      self.connecting = true -- nothing reached the user: start over
+      return false
+    end
     fail(self, err)
   end
   self.ended = true
@@ -198,18 +188,26 @@ local function wait_or_end(self, t)
   return false
 end
 
+--- Blocks (or yields, in a task) until the response headers are in,
+-- retrying failures that come before them: true once streaming, false on
+-- failure (see `s.error`; the stream has ended).
+function Stream:connect()
+  if connect(self, true) then return true end
+  settle(self)
+  return false
+end
+
 --- The next event, blocking until it comes; nil at the end (then see `s.error`).
 function Stream:next()
   while true do
-    if self.ended then return nil end
-    if self.connecting and not self:connect(true) then return nil end
+    if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
     local t = self.transfer
     local name, data, jerr = t:next_event()
     if name then
       local event = take(self, name, data, jerr)
       if event then return event end
     elseif wait_or_end(self, t) then
-      return nil
+      return settle(self)
     end
   end
 end
@@ -222,24 +220,15 @@ end
 -- A text delta that came by the core's fast path (no tables): accumulated,
 -- with the callbacks an event would get.
 local function take_text(self, index, text)
-  local acc = self.acc
-  acc:add_part(index + 1, "text", text)
-  local cb = self.callbacks
-  if cb then
-    if cb.on_event then
-      run_callback(self, cb.on_event, { type = "content_block_delta", index = index,
-                                        delta = { type = "text_delta", text = text } }, acc.message)
-    end
-    if cb.on_text then run_callback(self, cb.on_text, text, acc.message) end
-  end
+  self.acc:add_part(index + 1, "text", text)
+  if self.callbacks then notify.text(self.callbacks, index, text, self.acc, self.run) end
 end
 
 --- Iterates the text deltas only.
 function Stream:text()
   return function()
     while true do
-      if self.ended then return nil end
-      if self.connecting and not self:connect(true) then return nil end
+      if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
       local t = self.transfer
       local a, b, c = t:next_fast()
       if a == true then
@@ -251,10 +240,10 @@ function Stream:text()
           local delta = event.type == "content_block_delta" and event.delta
           if delta and delta.type == "text_delta" then return delta.text end
         elseif self.ended then
-          return nil
+          return settle(self)
         end
       elseif wait_or_end(self, t) then
-        return nil
+        return settle(self)
       end
     end
   end
@@ -266,12 +255,11 @@ function Stream:poll()
   return self:drain()
 end
 
---- The events already queued (at most `max`), without driving the network;
--- a second result tells whether more are queued.
-function Stream:drain(max)
+-- The events already queued (at most `max`) and whether more are.
+local function drain(self, max)
   local out = {}
   if self.ended then return out end
-  if self.connecting and not self:connect(false) then return out end
+  if self.connecting and not connect(self, false) then return out end
   local t = self.transfer
   local taken = 0
   while true do
@@ -287,37 +275,29 @@ function Stream:drain(max)
   return out
 end
 
+--- The events already queued (at most `max`), without driving the network;
+-- a second result tells whether more are queued. Runs `on_done` when the
+-- stream has ended.
+function Stream:drain(max)
+  local out, more = drain(self, max)
+  if self.ended then settle(self) end
+  return out, more
+end
+
 --- Moves the stream on for `client:dispatch()`, taking at most `max`
 -- events: runs its callbacks, and `on_done(message, err)` once it ends.
 -- Returns whether it has ended, and whether events are still queued.
 function Stream:step(max)
   local _, more = self:drain(max)
-  if not self.ended then return false, more end
-  if not self.notified then
-    self.notified = true
-    local cb = self.callbacks
-    if cb and cb.on_done then
-      if self.error or not self.complete then
-        cb.on_done(nil, self.error or errors.new({ type = "incomplete_stream", message = "the stream was closed" }))
-      else
-        cb.on_done(self:final_message())
-      end
-    end
-  end
-  return true
+  return self.ended, more
 end
 
 --- Runs the stream to its end: the message, or nil, err (the partial
 -- message stays available from `s:current_message()`).
 function Stream:final_message()
   while self:next() do end
-  if self.error then return nil, self.error end
-  if not self.complete then
-    return nil, errors.new({ type = "incomplete_stream", message = "the stream was closed before its end" })
-  end
-  local msg = self:current_message()
-  require("anthropic.client").remember_response(msg, self.response)
-  return msg
+  settle(self)
+  return self.result, self.error
 end
 
 --- The message accumulated so far (nil before message_start).
@@ -325,19 +305,12 @@ function Stream:current_message()
   return self.acc:snapshot()
 end
 
---- Whether the stream is over (cleanly or not).
-function Stream:done()
-  return self.ended
-end
-
---- Stops the transfer at once; idempotent.
+--- Stops the transfer at once; an unfinished stream ends with an `aborted`
+-- error (its partial message stays in `s:current_message()`). Idempotent.
 function Stream:close()
-  if not self.ended then
-    self.ended = true
-    self.closed = true
-  end
-  self.transfer:close()
-  self.client:untrack(self)
+  self.ended = true
+  self.call:cancel()
+  settle(self)
 end
 Stream.__close = Stream.close
 

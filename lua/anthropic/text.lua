@@ -1,8 +1,10 @@
 --- The text of a message or a turn: its text blocks joined.
 -- @module anthropic.text
+local raise = require("anthropic.misuse").raise
+
 return function(msg)
   if type(msg) ~= "table" then
-    error("anthropic.text: expected a message, got " .. type(msg), 2)
+    raise("anthropic.text: expected a message, got " .. type(msg))
   end
   local content = msg.content
   if type(content) == "string" then return content end

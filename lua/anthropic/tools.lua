@@ -14,10 +14,12 @@
 --
 -- @module anthropic.tools
 local core = require("anthropic.core")
+local async = require("anthropic.async")
 local errors = require("anthropic.errors")
 local options = require("anthropic.options")
-local args = require("anthropic.messages").args
-local raise = options.raise
+local endpoint = require("anthropic.endpoint")
+local handle = require("anthropic.handle")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -91,21 +93,44 @@ function M.result_block(block, ok, value)
   return result
 end
 
-local Runner = {}
-Runner.__index = Runner
+local Runner = handle.class()
 M.Runner = Runner
 
-local function call_tool(self, block)
-  local run = self.tools[block.name]
-  if not run then
-    return M.result_block(block, false, ("no runnable tool named %q"):format(tostring(block.name)))
+-- Runs the tools a message asks for and returns their results, in the
+-- order of its tool_use blocks. Each call is an `anthropic.async` task, so
+-- calls that wait (a tool that calls the API itself) run concurrently, inside
+-- a task or not; a missing or raising tool gives an is_error result.
+local function run_calls(self, msg)
+  local calls = {}
+  for _, block in ipairs(msg.content or {}) do
+    if type(block) == "table" and block.type == "tool_use" then
+      local run = self.tools[block.name]
+      local call = { block = block }
+      if not run then
+        call.failed = ("no runnable tool named %q"):format(tostring(block.name))
+      elseif block.input == nil then
+        call.failed = block.input_error or "the tool input is missing"
+      else
+        call.task = async.spawn(run, block.input, block)
+      end
+      calls[#calls + 1] = call
+    end
   end
-  if block.input == nil then
-    return M.result_block(block, false, block.input_error or "the tool input is missing")
+  local results = {}
+  for i, call in ipairs(calls) do
+    if call.task then
+      local ok, value = call.task:join()
+      results[i] = M.result_block(call.block, ok, value)
+    else
+      results[i] = M.result_block(call.block, false, call.failed)
+    end
   end
-  local ok, value = pcall(run, block.input, block)
-  return M.result_block(block, ok, value)
+  return results
 end
+
+--- The stop reasons after which the loop goes on without tool results: the
+-- turn was paused (a long server tool) and is resumed by sending it back.
+M.RESUME = { pause_turn = true, compaction = true }
 
 --- Sends one request of the loop: the assistant message, or nil, err.
 function Runner:request()
@@ -121,39 +146,50 @@ function Runner:request()
   return self.api.create(body, self.request_opts)
 end
 
+-- Ends the runner: with its last message, or with `err`.
+local function finish(self, err)
+  self.over = true
+  if err == nil and not self.last then
+    err = errors.new({ type = "invalid_request_error", message = "the runner made no request" })
+  end
+  handle.finish(self, err == nil and self.last or nil, err)
+end
+
 --- The next assistant message (running the tools it asks for, so the
 -- following call sends their results), or nil at the end (then see
 -- `runner.error`).
 function Runner:next()
-  if self.finished then return nil end
+  if self.over then
+    if not self.finished then finish(self, self.error) end
+    return nil
+  end
   if self.iterations >= self.max_iterations then
-    self.finished = true
+    finish(self)
     return nil
   end
   self.iterations = self.iterations + 1
   local msg, err = self:request()
   if not msg then
-    self.error, self.finished = err, true
+    finish(self, err)
     return nil
   end
   self.last = msg
   self.messages[#self.messages + 1] = { role = "assistant", content = msg.content }
-  if msg.stop_reason ~= "tool_use" then
-    self.finished = true
+  if M.RESUME[msg.stop_reason] then
+    if self.iterations >= self.max_iterations then self.over = true end
     return msg
   end
-  local results = {}
-  for _, block in ipairs(msg.content or {}) do
-    if type(block) == "table" and block.type == "tool_use" then
-      results[#results + 1] = call_tool(self, block)
-    end
+  if msg.stop_reason ~= "tool_use" then
+    self.over = true
+    return msg
   end
+  local results = run_calls(self, msg)
   if #results == 0 then
-    self.finished = true
+    self.over = true
     return msg
   end
   self.messages[#self.messages + 1] = { role = "user", content = results }
-  if self.iterations >= self.max_iterations then self.finished = true end
+  if self.iterations >= self.max_iterations then self.over = true end
   return msg
 end
 Runner.__call = Runner.next
@@ -166,30 +202,39 @@ end
 --- Runs the loop to its end: the last assistant message, or nil, err.
 function Runner:until_done()
   while self:next() do end
-  if self.error then return nil, self.error end
-  if not self.last then
-    return nil, errors.new({ type = "invalid_request_error", message = "the runner made no request" })
-  end
-  return self.last
+  return self.result, self.error
 end
+
+--- Stops the loop: no further request is made; an unfinished runner ends
+-- with an `aborted` error. Idempotent. (A runner has no `poll`: each step
+-- is a whole request; run it inside an `anthropic.async` task to overlap it
+-- with other work.)
+function Runner:close()
+  if self.finished then return end
+  self.over = true
+  finish(self, handle.aborted("the tool runner"))
+end
+Runner.__close = Runner.close
 
 --- "anthropic.tool_runner (N requests, done)".
 function Runner:__tostring()
   return ("anthropic.tool_runner (%d requests%s)"):format(self.iterations,
-    self.error and ", failed" or self.finished and ", done" or "")
+    self.error and ", failed" or self.over and ", done" or "")
 end
 
---- Adds `run_tools` to a client's messages table.
-function M.attach(client, messages_api) -- luacheck: ignore 212
+--- The `run_tools` function of a client's messages table (`messages_api`
+-- provides `create` and `stream`).
+function M.bind(messages_api)
   --- Starts a tool runner (nothing is sent until it is iterated).
   -- `params` as for `create`; `params.tools` may hold runnable tools
   -- (`anthropic.tool`) next to plain definitions. opts: `max_iterations`
   -- (requests at most, default 10), `stream` (true: each request streams,
   -- with `on_event` / `on_text` callbacks if given), and the request options.
   -- `runner.messages` holds the conversation: params.messages, then each
-  -- assistant message and the tool results sent after it.
-  function messages_api.run_tools(a, b, c)
-    local params, opts = args(messages_api, a, b, c)
+  -- assistant message and the tool results sent after it. `on_done(message, err)`
+  -- runs when the loop ends.
+  local function run_tools(a, b, c)
+    local params, opts = endpoint.args(messages_api, a, b, c)
     local where = "anthropic.messages.run_tools"
     if type(params) ~= "table" then raise(("%s: params must be a table, got %s"):format(where, type(params))) end
     if type(params.messages) ~= "table" then raise(where .. ": params.messages must be a list") end
@@ -202,7 +247,7 @@ function M.attach(client, messages_api) -- luacheck: ignore 212
     end
     local request_opts = {}
     for k, v in pairs(opts) do
-      if k ~= "max_iterations" and k ~= "stream" then request_opts[k] = v end
+      if k ~= "max_iterations" and k ~= "stream" and k ~= "on_done" then request_opts[k] = v end
     end
     options.request(where, request_opts, opts.stream) -- checks them now, at the caller's line
     local tools, sent = {}, nil
@@ -225,12 +270,16 @@ function M.attach(client, messages_api) -- luacheck: ignore 212
     end
     local messages = {}
     for i, m in ipairs(params.messages) do messages[i] = m end
-    return setmetatable({
+    if opts.on_done ~= nil and type(opts.on_done) ~= "function" then
+      raise(where .. ": option 'on_done' must be a function")
+    end
+    return handle.init(setmetatable({
       api = messages_api, params = params, request_opts = request_opts, stream = opts.stream and true or false,
       max_iterations = max, iterations = 0, messages = messages, tools = tools, sent_tools = sent,
-      finished = false,
-    }, Runner)
+      over = false,
+    }, Runner), opts.on_done)
   end
+  return run_tools
 end
 
 return M

@@ -27,6 +27,7 @@
 -- block the host loop meanwhile.
 -- @module anthropic.uv
 local core = require("anthropic.core")
+local raise = require("anthropic.misuse").raise
 
 local M = {}
 
@@ -38,6 +39,10 @@ local floor = math.floor
 local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
 local SAFETY_MS = 250 -- while async work is pending, dispatch at least this often
 
+-- The driver's internals, defined below (forward-declared: the callbacks
+-- made in attach refer to them).
+local protect, closed, apply, sync, arm, dispatch, after, record, act, fire
+
 local function default_uv()
   local vim = rawget(_G, "vim")
   if type(vim) == "table" then
@@ -46,7 +51,7 @@ local function default_uv()
   end
   local ok, luv = pcall(require, "luv")
   if ok then return luv end
-  error("anthropic.uv: no libuv binding found: pass one (vim.uv, vim.loop or require('luv'))", 3)
+  raise("anthropic.uv: no libuv binding found: pass one (vim.uv, vim.loop or require('luv'))")
 end
 
 local function report(self, err)
@@ -85,7 +90,7 @@ function M.attach(client, uv, opts)
   opts = opts or {}
   if client.driver then
     if uv == nil or client.driver.uv == uv then return client.driver end
-    error("anthropic.uv: the client already has a driver: detach it first", 2)
+    raise("anthropic.uv: the client already has a driver: detach it first")
   end
   uv = uv or default_uv()
   local self = setmetatable({
@@ -106,11 +111,11 @@ function M.attach(client, uv, opts)
   self.session:watch()
   self.timer = uv.new_timer()
   self.prepare = uv.new_prepare()
-  self.on_timer = function() self:fire() end
+  self.on_timer = function() fire(self) end
   self.prepare:start(function()
     local watched, dirty = self.session:watched()
     if not watched then return self:detach() end -- the client was closed
-    if dirty and self:sync() then self:after() end
+    if dirty and sync(self) then after(self) end
   end)
   self.prepare:unref() -- never keeps the loop alive by itself
   -- Events left queued by the dispatch budget are taken on the next loop
@@ -120,28 +125,23 @@ function M.attach(client, uv, opts)
   self.on_check = function()
     self.checking = false
     self.check:stop()
-    if self:closed() then return end
-    self:after()
+    if closed(self) then return end
+    after(self)
   end
   self.idle = uv.new_idle()
   self.on_idle = function()
-    if self:closed() then return end
+    if closed(self) then return end
     if self.curl_due and self.curl_due <= self.uv.now() then
       self.curl_due = nil
-      self:record(self:protect(self.session.timeout_action, self.session))
+      record(self, protect(self, self.session.timeout_action, self.session))
     end
-    self:after()
+    after(self)
   end
   -- A loop with no active handle runs nothing, not even the prepare handle:
-  -- so when an async request or stream starts, arm the handles at once.
-  local track = client.track
-  self.track = function(c, obj)
-    track(c, obj)
-    if c.driver == self then self:kick() end
-  end
-  client.track = self.track
+  -- so when an async request or stream starts, `client:track` calls
+  -- `driver:kick()` to arm the handles at once.
   client.driver = self
-  if self:sync() then self:after() end
+  if sync(self) then after(self) end
   return self
 end
 
@@ -152,8 +152,8 @@ function Driver:__tostring()
     self.detached and "detached" or "attached", n, self.running)
 end
 
---- Runs f(...) protected; reports and returns nil on error.
-function Driver:protect(f, ...)
+-- Runs f(...) protected; reports and returns nil on error.
+function protect(self, f, ...)
   local out
   if self.handler then
     local args, n = { ... }, select("#", ...)
@@ -168,8 +168,8 @@ function Driver:protect(f, ...)
   return out[2], out[3]
 end
 
---- Driver internals: closed.
-function Driver:closed()
+-- Whether the driver is detached (detaching it when its client was closed).
+function closed(self)
   if self.detached then return true end
   if not self.session:watched() then -- the client was closed
     self:detach()
@@ -182,8 +182,8 @@ local function mode_of(what)
   if what == "in" then return "r" elseif what == "out" then return "w" else return "rw" end
 end
 
---- Driver internals: apply.
-function Driver:apply(fd, what)
+-- Applies one socket change from libcurl to a uv poll handle.
+function apply(self, fd, what)
   local uv = self.uv
   local p = self.polls[fd]
   if what == "remove" then
@@ -210,19 +210,19 @@ function Driver:apply(fd, what)
   p:start(mode, function(err, events)
     if self.polls[fd] ~= p then return end
     events = events or ""
-    self:act(fd, events:find("r", 1, true) ~= nil, events:find("w", 1, true) ~= nil, err ~= nil)
+    act(self, fd, events:find("r", 1, true) ~= nil, events:find("w", 1, true) ~= nil, err ~= nil)
   end)
 end
 
---- Pulls libcurl's socket and timer changes into uv handles. True when
+-- Pulls libcurl's socket and timer changes into uv handles. True when
 -- anything changed.
-function Driver:sync()
-  if self:closed() then return false end
-  local changes, timer_ms = self:protect(self.session.changes, self.session)
+function sync(self)
+  if closed(self) then return false end
+  local changes, timer_ms = protect(self, self.session.changes, self.session)
   if not changes then return false end
   for i = 1, #changes do
     local c = changes[i]
-    self:apply(c[1], c[2])
+    apply(self, c[1], c[2])
   end
   if timer_ms then
     self.curl_due = timer_ms >= 0 and self.uv.now() + timer_ms or nil
@@ -230,22 +230,15 @@ function Driver:sync()
   return #changes > 0 or timer_ms ~= nil
 end
 
--- The earliest retry back-off among the client's pending requests (ms from now).
+-- The earliest retry back-off among the client's calls (ms from now).
 local function nearest_retry(client)
-  local best
-  local pending = client.pending
-  if type(pending) ~= "table" then return nil end
-  local now = core.now()
-  for obj in pairs(pending) do
-    local at = type(obj) == "table" and rawget(obj, "retry_at")
-    if type(at) == "number" and (not best or at < best) then best = at end
-  end
-  return best and math.max(0, (best - now) * 1000)
+  local at = client:next_retry()
+  return at and math.max(0, (at - core.now()) * 1000)
 end
 
---- Arms the uv timer for the earliest of libcurl's timer, the nearest idle
+-- Arms the uv timer for the earliest of libcurl's timer, the nearest idle
 -- deadline, a retry back-off and (while work is pending) the safety tick.
-function Driver:arm()
+function arm(self)
   if self.detached then return end
   local now = self.uv.now()
   local due = self.curl_due
@@ -276,36 +269,36 @@ function Driver:arm()
   if due then self.timer:start(math.max(0, due - now), 0, self.on_timer) end
 end
 
---- Driver internals: dispatch.
-function Driver:dispatch()
+-- Dispatches the client (through opts.schedule when given).
+function dispatch(self)
   if self.schedule then
     if self.scheduled then return end
     self.scheduled = true
     self.schedule(function()
       self.scheduled = false
       if self.detached then return end
-      local n, more = self:protect(self.client.dispatch, self.client)
+      local n, more = protect(self, self.client.dispatch, self.client)
       self.pending, self.more = n or self.pending, more
-      self:arm()
+      arm(self)
     end)
     return
   end
-  local n, more = self:protect(self.client.dispatch, self.client)
+  local n, more = protect(self, self.client.dispatch, self.client)
   if n then self.pending, self.more = n, more end
 end
 
---- After an action: changes, then dispatch, then the timer.
-function Driver:after()
+-- After an action: changes, then dispatch, then the timer.
+function after(self)
   if self.detached then return end
-  self:sync()
-  self:dispatch()
+  sync(self)
+  dispatch(self)
   if self.detached then return end
-  self:sync() -- dispatch may have started requests (retries, follow-ups)
-  self:arm()
+  sync(self) -- dispatch may have started requests (retries, follow-ups)
+  arm(self)
 end
 
---- Driver internals: record.
-function Driver:record(running, idle_ms)
+-- Records what a libcurl action reported: transfers running, nearest idle deadline.
+function record(self, running, idle_ms)
   if running == nil then return end
   self.running = running
   self.idle_due = idle_ms and idle_ms >= 0 and self.uv.now() + idle_ms or nil
@@ -315,13 +308,13 @@ end
 -- call's work) to the uv handles now, without dispatching: called when an
 -- async request or stream starts. Safe from anywhere but libcurl callbacks.
 function Driver:kick()
-  if self:sync() then self:arm() end
+  if sync(self) then arm(self) end
 end
 
---- Socket `fd` is ready: lets libcurl act on it, then dispatches.
-function Driver:act(fd, readable, writable, failed)
-  if self:closed() then return end
-  self:record(self:protect(self.session.socket_action, self.session, fd, readable, writable, failed))
+-- Socket `fd` is ready: lets libcurl act on it, then dispatches.
+function act(self, fd, readable, writable, failed)
+  if closed(self) then return end
+  record(self, protect(self, self.session.socket_action, self.session, fd, readable, writable, failed))
   -- Dispatch once per loop turn (in the check phase, after every ready
   -- socket had its turn), not once per socket.
   if not self.checking then
@@ -330,13 +323,13 @@ function Driver:act(fd, readable, writable, failed)
   end
 end
 
---- The uv timer fired: libcurl's timeout, idle deadlines, dispatch.
-function Driver:fire()
+-- The uv timer fired: libcurl's timeout, idle deadlines, dispatch.
+function fire(self)
   self.armed = nil
-  if self:closed() then return end
+  if closed(self) then return end
   if self.curl_due and self.curl_due <= self.uv.now() then self.curl_due = nil end
-  self:record(self:protect(self.session.timeout_action, self.session))
-  self:after()
+  record(self, protect(self, self.session.timeout_action, self.session))
+  after(self)
 end
 
 --- Stops and closes the driver's uv handles; `client.driver` is cleared. The
@@ -355,7 +348,6 @@ function Driver:detach()
     pcall(h.stop, h)
     if not h:is_closing() then h:close() end
   end
-  if rawget(self.client, "track") == self.track then self.client.track = nil end
   if self.client.driver == self then self.client.driver = nil end
 end
 

@@ -20,7 +20,8 @@ end
 M.missing = "needs nvim and the LuaJIT build (" .. M.SO .. ")"
 
 --- Runs spec/support/<script>.lua with the environment variables `vars`
--- (plus ANTH_OUT). opts.bare: without LUA_PATH / LUA_CPATH;
+-- (plus ANTH_OUT). opts.bare: without LUA_PATH / LUA_CPATH; opts.cwd: the
+-- directory nvim runs in (default: the repository);
 -- opts.during(out): runs while nvim does. Returns what the script wrote, the
 -- output of nvim, and the path of the result file (already removed).
 function M.run(script, vars, opts)
@@ -29,8 +30,15 @@ function M.run(script, vars, opts)
   local env = { opts.bare and "env -u LUA_PATH -u LUA_CPATH" or "env" }
   for k, v in pairs(vars) do env[#env + 1] = k .. "=" .. v end
   env[#env + 1] = "ANTH_OUT=" .. out
-  local cmd = ("%s nvim --headless -u NONE -i NONE -c 'luafile spec/support/%s.lua' -c 'qa!' 2>&1")
-    :format(table.concat(env, " "), script)
+  local file = "spec/support/" .. script .. ".lua"
+  if opts.cwd then
+    local pwd = io.popen("pwd")
+    file = pwd:read("*l") .. "/" .. file
+    pwd:close()
+    env[1] = "cd '" .. opts.cwd .. "' && " .. env[1]
+  end
+  local cmd = ("%s nvim --headless -u NONE -i NONE -c 'luafile %s' -c 'qa!' 2>&1")
+    :format(table.concat(env, " "), file)
   local p = io.popen(cmd)
   local ok, err = true, nil
   if opts.during then ok, err = pcall(opts.during, out) end

@@ -29,6 +29,21 @@ M.text = sse({
   { "message_stop", [[{"type":"message_stop"}]] },
 })
 
+--- A stream whose one text block is `text` (sent as a single delta).
+function M.sse_text(text)
+  local quoted = '"' .. text:gsub('[\\"]', "\\%0") .. '"'
+  return sse({
+    { "message_start", START },
+    { "content_block_start", [[{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}]] },
+    { "content_block_delta", [[{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":]] ..
+                             quoted .. "}}" },
+    { "content_block_stop", [[{"type":"content_block_stop","index":0}]] },
+    { "message_delta", [[{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},]] ..
+                       [["usage":{"output_tokens":15}}]] },
+    { "message_stop", [[{"type":"message_stop"}]] },
+  })
+end
+
 M.text_message = {
   id = "msg_s1", type = "message", role = "assistant", model = "claude-sonnet-4-5",
   content = { { type = "text", text = "Hello, wörld ✓!" } },

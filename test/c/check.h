@@ -1,5 +1,5 @@
-/* What the C unit tests share: CHECK(cond) counts a check and reports a
- * failed one (file:line and the condition) without stopping the test. */
+/* The CHECK macro of the standalone C tests (the test/c/NAME_test.c files): counts every
+ * check, reports each failure with its line and goes on. */
 #ifndef ANTH_TEST_CHECK_H
 #define ANTH_TEST_CHECK_H
 

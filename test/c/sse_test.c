@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include "sse.h"
-
 #include "check.h"
 
 static int runs, cases;

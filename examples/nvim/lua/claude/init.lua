@@ -54,6 +54,17 @@ local function exists(path)
   return vim.loop.fs_stat(path) ~= nil
 end
 
+-- Whether the in-place core (anthropic/core.so at the root, from `make
+-- LUA=luajit`) is LuaJIT's: its stamp says so and is not older than it (a
+-- later `luarocks make` in the checkout rewrites core.so for another Lua).
+local function inplace_is_luajit(root)
+  local stamp = vim.loop.fs_stat(root .. "/anthropic/.built-for-luajit")
+  local so = vim.loop.fs_stat(root .. "/anthropic/core.so")
+  if not (stamp and so) then return false end
+  local function t(st) return st.mtime.sec + st.mtime.nsec / 1e9 end
+  return t(stamp) >= t(so)
+end
+
 local function prepend(field, entry)
   if not package[field]:find(entry, 1, true) then
     package[field] = entry .. ";" .. package[field]
@@ -77,7 +88,7 @@ function M.paths()
   if type(cp) == "string" then cp = { cp } end
   local root = repo_root()
   if root then
-    if exists(root .. "/anthropic/.built-for-luajit") then prepend("cpath", root .. "/?.so") end
+    if inplace_is_luajit(root) then prepend("cpath", root .. "/?.so") end
     if exists(root .. "/build/luajit/anthropic/core.so") then prepend("cpath", root .. "/build/luajit/?.so") end
     if exists(root .. "/lua/anthropic/init.lua") then
       prepend("path", root .. "/lua/?/init.lua")
@@ -91,6 +102,13 @@ function M.paths()
   end
 end
 
+--- The JSON codec the client decodes with and its name: Neovim's vim.json
+-- when there is one, else the core's own decoder (nil).
+function M.codec()
+  if vim.json then return vim.json, "vim.json" end
+  return nil, "builtin (anthropic.core)"
+end
+
 local function client()
   if state.client then return state.client end
   M.paths()
@@ -102,7 +120,7 @@ local function client()
   local c = anthropic.new({
     api_key = M.config.api_key,
     base_url = M.config.base_url,
-    json = vim.json,
+    json = M.codec(),
   })
   require("anthropic.uv").attach(c, vim.loop, {
     schedule = vim.schedule,
@@ -197,8 +215,8 @@ end
 function M.cancel()
   local job = state.job
   if not job then return false end
+  finish(job, "cancelled", "[cancelled]") -- first: the stream's on_done (aborted) then sees it is over
   job.stream:close()
-  finish(job, "cancelled", "[cancelled]")
   return true
 end
 

@@ -1,0 +1,272 @@
+--- The wire: how a request of a client becomes one libcurl transfer (URL,
+-- headers, credentials, the transfer spec of csrc/transfer.c) and how a
+-- finished transfer becomes a value or an error. Credentials are kept here,
+-- out of every table a user can print or serialise.
+-- @module anthropic.wire
+local core = require("anthropic.core")
+local errors = require("anthropic.errors")
+local options = require("anthropic.options")
+local response = require("anthropic.response")
+local log = require("anthropic.log")
+local async = require("anthropic.async")
+local raise = require("anthropic.misuse").raise
+
+local M = {}
+
+local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
+
+-- client -> { api_key, auth_token, headers = cached header lists }, weakly.
+local secrets = setmetatable({}, { __mode = "k" })
+
+local function lua_name()
+  local jit = rawget(_G, "jit")
+  if type(jit) == "table" and jit.version then return jit.version end
+  return _VERSION
+end
+
+--- The User-Agent every request sends.
+M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(require("anthropic.version"), lua_name(),
+                                                             core.curl_version())
+
+--- Gives `client` its credentials (`api_key`, `auth_token`).
+function M.set_credentials(client, creds)
+  secrets[client] = { api_key = creds.api_key, auth_token = creds.auth_token, headers = {} }
+end
+
+-- A credential's value for this attempt: a string, or what its function
+-- returns (called before every attempt, so keys can rotate and short-lived
+-- tokens stay fresh); nil and an error when the function fails.
+local function resolve(name, value)
+  if type(value) ~= "function" then return value end
+  local ok, got = pcall(value)
+  local why
+  if not ok then
+    why = "raised an error: " .. tostring(got)
+  elseif type(got) ~= "string" or got == "" then
+    why = "returned " .. (got == "" and "an empty string" or type(got))
+  elseif got:find("[%z\r\n]") then
+    why = "returned a value with CR, LF or NUL"
+  end
+  if why then
+    return nil, errors.new({ type = "authentication_error", reason = "credentials",
+                             message = ("the %s function %s; nothing was sent"):format(name, why) })
+  end
+  return got
+end
+
+-- How Anthropic's own API is authorised: appends the credential headers to
+-- the spec's list as the official SDKs send them (x-api-key for an API key,
+-- a bearer authorization for an auth token, both when both are set), unless
+-- the caller set either header. Nil, err when a credential function fails.
+local function anthropic_authorize(_, spec, caller_auth, s)
+  if caller_auth then return spec end
+  local list = spec.headers
+  if not s.api_key and not s.auth_token then
+    raise("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
+          "or pass api_key or auth_token to anthropic.new")
+  end
+  local key, token, err
+  key, err = resolve("api_key", s.api_key)
+  if err then return nil, err end
+  token, err = resolve("auth_token", s.auth_token)
+  if err then return nil, err end
+  if key then list[#list + 1] = "x-api-key: " .. key end
+  if token then list[#list + 1] = "authorization: Bearer " .. token end
+  return spec
+end
+
+--- Resolves a credential option (a string, or a function called now):
+-- the value, or nil and an `authentication_error`. For platforms' authorize.
+M.resolve = resolve
+
+local RETRY_COUNT = "x-stainless-retry-count"
+
+-- The header list of a request without its credentials, whether the
+-- credentials are to be added (not when the caller set x-api-key or
+-- authorization), and whether the retry count is (not when the caller set it).
+local function build_headers(client, req)
+  local h = {
+    ["anthropic-version"] = client.anthropic_version,
+    ["content-type"] = req.body ~= nil and "application/json" or nil,
+    ["accept"] = req.accept or "application/json",
+    ["user-agent"] = M.user_agent,
+  }
+  for name, value in pairs(client.default_headers) do h[name] = value end
+  if req.betas then h["anthropic-beta"] = table.concat(req.betas, ",") end
+  if req.headers then for name, value in pairs(req.headers) do h[name] = value end end
+  local list = {}
+  for name, value in pairs(h) do
+    -- (libcurl drops "name:" with nothing after it; "name;" sends it empty.)
+    if value then list[#list + 1] = value == "" and name .. ";" or name .. ": " .. value end
+  end
+  return list, h["x-api-key"] == nil and h["authorization"] == nil, h[RETRY_COUNT] == nil
+end
+
+-- The header list for one attempt: defaults, then the client's, then the
+-- request's (a value of false removes a header), then the retry count; and
+-- whether the caller set the credential headers. The lists of requests
+-- without headers or betas of their own are built once per client.
+local function header_list(client, req, retries)
+  local entry
+  if req.headers or req.betas then
+    entry = { build_headers(client, req) }
+  else
+    local cache = secrets[client].headers
+    local key = (req.accept or "") .. (req.body ~= nil and "+" or "-")
+    entry = cache[key]
+    if not entry then
+      entry = { build_headers(client, req) }
+      cache[key] = entry
+    end
+  end
+  local list = { unpack(entry[1]) }
+  if entry[3] then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
+  return list, not entry[2]
+end
+
+local function url_of(client, req)
+  local url = client.base_url .. req.path
+  if req.query then
+    -- Keys sorted (a stable URL); a list value as k[]=a&k[]=b, in its order.
+    local keys, parts = {}, {}
+    for k in pairs(req.query) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      local v = req.query[k]
+      if type(v) == "table" then
+        for _, item in ipairs(v) do
+          parts[#parts + 1] = options.urlencode(k) .. "%5B%5D=" .. options.urlencode(tostring(item))
+        end
+      else
+        parts[#parts + 1] = options.urlencode(k) .. "=" .. options.urlencode(tostring(v))
+      end
+    end
+    if #parts > 0 then url = url .. "?" .. table.concat(parts, "&") end
+  end
+  return url
+end
+
+local function origin(url)
+  local o = url:match("^(%a[%w+.-]*://[^/?#]+)")
+  return o and o:lower()
+end
+
+-- An absolute URL given by the API (a batch's results_url) gets the
+-- credentials only on the client's own origin.
+local function checked_url(client, url)
+  if origin(url) ~= origin(client.base_url) then
+    raise(("anthropic: refusing to send credentials to %s (not %s)"):format(
+      tostring(origin(url)), origin(client.base_url)))
+  end
+  return url
+end
+
+--- The request a client actually sends for `req`, made once per call before
+-- its body is encoded: the client's platform (`client.platform`, see
+-- `anthropic.bedrock`, `anthropic.vertex`) may rewrite its path and body.
+function M.prepare(client, req)
+  local platform = client.platform
+  if platform then return platform.prepare(client, req) end
+  return req
+end
+
+--- The transfer spec (see csrc/transfer.c) of attempt `retries + 1` of
+-- request `req`, whose body is already encoded as `body`, authorised for
+-- this attempt (credentials resolved, or the request signed, by the
+-- client's platform); logged when ANTHROPIC_LOG asks for it. Nil and an
+-- error when the credentials cannot be had.
+function M.spec(client, req, body, retries)
+  local url = req.url and checked_url(client, req.url) or url_of(client, req) -- req.url: a batch's results_url
+  local headers, caller_auth = header_list(client, req, retries)
+  local spec = {
+    method = req.method,
+    url = url,
+    headers = headers,
+    body = body,
+    timeout = req.timeout,
+    connect_timeout = client.connect_timeout,
+    idle_timeout = req.idle_timeout,
+    stream = req.stream,
+    lines = req.lines,         -- a JSONL body, one decoded line per t:next_event()
+    output = req.output,       -- a path: a 2xx body is written there
+    multipart = req.multipart, -- a list of parts (see csrc/upload.c)
+    proxy = client.proxy,
+    ca_file = client.ca_file,
+    ca_path = client.ca_path,
+    insecure_skip_tls_verify = client.insecure_skip_tls_verify,
+  }
+  local platform = client.platform
+  local ok, err = (platform and platform.authorize or anthropic_authorize)(client, spec, caller_auth, secrets[client])
+  if not ok then return nil, err end
+  if log.info then log.request(spec, retries) end
+  return spec
+end
+
+--- POSTs a form (`application/x-www-form-urlencoded`) to `url` through the
+-- client's session (its proxy, CA and timeouts), with no credentials of the
+-- client: for a platform's token endpoint. Blocks, or yields in a task.
+-- Returns the status and the body, or nil and a message.
+function M.post_form(client, url, form)
+  local t = client.session:request({
+    method = "POST", url = url, body = form,
+    headers = { "content-type: application/x-www-form-urlencoded", "accept: application/json",
+                "user-agent: " .. M.user_agent },
+    timeout = client.timeout, connect_timeout = client.connect_timeout, proxy = client.proxy,
+    ca_file = client.ca_file, ca_path = client.ca_path, insecure_skip_tls_verify = client.insecure_skip_tls_verify,
+  })
+  async.wait(client, t, "done")
+  local kind, message = t:error()
+  local status, body = t:status(), t:body()
+  t:close()
+  if kind then return nil, message end
+  return status, body
+end
+
+--- Encodes a request body once; misuse raises with the path of the bad value.
+function M.encode(client, value)
+  return core.json_body(value, client.codec.marks)
+end
+
+-- The outcome of a finished transfer: the decoded body and its response
+-- record, or nil and an error.
+local function decode(client, t, attempts)
+  local kind, message = t:error()
+  if kind then return nil, errors.from_transport(kind, message) end
+  local status = t:status()
+  local value, derr
+  if client.codec.name == "builtin" then
+    value, derr = t:json()
+  else
+    value, derr = client.codec.decode(t:body())
+  end
+  if status < 200 or status >= 300 then
+    local platform = client.platform
+    return nil, (platform and platform.response_error or errors.from_response)(status, t:headers(), t:body(), value)
+  end
+  -- A JSON array decodes to a table too: with items, or marked when empty.
+  if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
+    if type(value) == "table" then derr = "got an array" end
+    local raw, headers = t:body(), t:headers()
+    return nil, errors.new({
+      type = "api_response_error",
+      status = status,
+      message = raw == "" and "the response body is empty"
+        or ("the response is not a JSON object: %s"):format(derr or "got " .. type(value)),
+      request_id = headers["request-id"],
+      headers = headers,
+      body = raw,
+    })
+  end
+  return value, response.record(status, t, attempts)
+end
+
+--- The outcome of finished transfer `t` (the `attempts`-th): the decoded
+-- body and its response record, or nil and an error (logged when
+-- ANTHROPIC_LOG asks for it).
+function M.outcome(client, t, attempts)
+  local value, info = decode(client, t, attempts)
+  if log.info then log.response(info.status, info.request_id, value == nil and info or nil) end
+  return value, info
+end
+
+return M

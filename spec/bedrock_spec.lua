@@ -1,0 +1,145 @@
+-- anthropic.bedrock: the client surface on Amazon Bedrock, against the fake
+-- server. Every signed request is re-verified by botocore (SigV4Auth on the
+-- request as the server received it): plain ids, ids with ':', ARNs with
+-- '/', a session token, a retry, a spliced image body. Bedrock API keys,
+-- errors with x-amzn-errortype, what Bedrock does not offer.
+local anthropic = require("anthropic")
+local core = require("anthropic.core")
+local harness = require("support.harness")
+local sigv4_check = require("support.sigv4_check")
+
+local CREDS = { access_key = "AKIDBEDROCKTEST", secret_key = "bedrock/secret+key=", session_token = "FwoGZX//tok=" }
+local MESSAGE = { id = "msg_b", type = "message", role = "assistant", model = "claude-sonnet-4-5",
+                  content = { { type = "text", text = "Hi from Bedrock" } }, stop_reason = "end_turn" }
+local MODELS = {
+  "anthropic.claude-sonnet-4-5-20250929-v1:0",
+  "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/jf2sje1c0jnb",
+}
+
+describe("anthropic.bedrock", function()
+  local server
+  harness.fake_api({ api_key = "unused" }, function(s) server = s end)
+
+  local function client(opts)
+    local o = { base_url = server.url, aws_region = "us-west-2", aws_access_key = CREDS.access_key,
+                aws_secret_key = CREDS.secret_key, aws_session_token = CREDS.session_token, max_retries = 0 }
+    for k, v in pairs(opts or {}) do
+      if v == false then o[k] = nil else o[k] = v end
+    end
+    return anthropic.bedrock(o)
+  end
+
+  local function all_verified(creds)
+    local results, recs = sigv4_check.verify(server, creds or CREDS, "us-west-2")
+    for i, r in ipairs(results) do
+      assert.is_true(r.match, ("request %d: %s vs %s %s"):format(i, tostring(r.authorization),
+        tostring(r.expected), table.concat(r.problems or {}, "; ")))
+    end
+    return recs
+  end
+
+  it("rewrites create into POST /model/{id}/invoke, signed, for plain ids and ARNs", function()
+    local c = client()
+    server:script({ json = MESSAGE, times = #MODELS })
+    for _, model in ipairs(MODELS) do
+      local msg = assert(c.messages.create({ model = model, max_tokens = 16,
+                                             messages = { { role = "user", content = "Hello" } } },
+                                           { betas = { "beta-a", "beta-b" } }))
+      assert.equal("Hi from Bedrock", anthropic.text(msg))
+    end
+    local recs = all_verified()
+    assert.equal("/model/anthropic.claude-sonnet-4-5-20250929-v1:0/invoke", recs[1].path)
+    assert.equal("/model/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Fjf2sje1c0jnb/invoke",
+                 recs[2].path)
+    local sent = core.decode(recs[1].body)
+    assert.is_nil(sent.model)
+    assert.equal("bedrock-2023-05-31", sent.anthropic_version)
+    assert.same({ "beta-a", "beta-b" }, sent.anthropic_beta)
+    assert.is_nil(recs[1].headers["x-api-key"])
+    assert.equal(CREDS.session_token, recs[1].headers["x-amz-security-token"])
+    assert.truthy(recs[1].headers.authorization:find(
+      "^AWS4%-HMAC%-SHA256 Credential=AKIDBEDROCKTEST/%d+/us%-west%-2/bedrock/"))
+  end)
+
+  it("keeps a user's anthropic_version, and signs without a session token", function()
+    local creds = { access_key = "AKIDPLAIN", secret_key = "plain" }
+    local c = client({ aws_access_key = creds.access_key, aws_secret_key = creds.secret_key,
+                       aws_session_token = false })
+    server:script({ json = MESSAGE })
+    assert(c.messages.create({ model = MODELS[1], max_tokens = 1, messages = {}, anthropic_version = "bedrock-x" }))
+    local recs = all_verified(creds)
+    assert.equal("bedrock-x", core.decode(recs[1].body).anthropic_version)
+    assert.is_nil(recs[1].headers["x-amz-security-token"])
+  end)
+
+  it("signs every attempt again (a retry after a throttle) and the real body of a spliced image", function()
+    local c = client({ max_retries = 1 })
+    server:script({
+      { status = 429, headers = { ["x-amzn-errortype"] = "ThrottlingException:http://internal.amazon.com/",
+                                  ["retry-after-ms"] = "1100" },
+        json = { message = "Too many requests, please wait before trying again." } },
+      { json = MESSAGE },
+    })
+    local image = ("QUJD"):rep(100000) -- 400 KB of base64: spliced into the body, not copied
+    assert(c.messages.create({ model = MODELS[2], max_tokens = 1, messages = { { role = "user", content = {
+      { type = "image", source = { type = "base64", media_type = "image/png", data = image } } } } } }))
+    local recs = all_verified()
+    assert.equal(2, #recs)
+    assert.are_not.equal(recs[1].headers.authorization, recs[2].headers.authorization)
+    assert.equal(image, core.decode(recs[2].body).messages[1].content[1].source.data)
+  end)
+
+  it("maps Bedrock errors: x-amzn-errortype, message, x-amzn-requestid", function()
+    local c = client()
+    server:script({ status = 400, headers = { ["x-amzn-errortype"] = "ValidationException:http://internal/",
+                                              ["x-amzn-requestid"] = "aws-req-1" },
+                    json = { message = "Malformed input request" } })
+    local msg, err = c.messages.create({ model = MODELS[1], max_tokens = 1, messages = {} })
+    assert.is_nil(msg)
+    assert.equal("invalid_request_error", err.type)
+    assert.equal(400, err.status)
+    assert.equal("ValidationException", err.error_code)
+    assert.equal("Malformed input request", err.message)
+    assert.equal("aws-req-1", err.request_id)
+  end)
+
+  it("sends a Bedrock API key as a bearer token, unsigned", function()
+    local c = anthropic.bedrock({ base_url = server.url, aws_region = "us-east-1", api_key = "bedrock-api-key-1" })
+    server:script({ json = MESSAGE })
+    assert(c.messages.create({ model = MODELS[1], max_tokens = 1, messages = {} }))
+    local h = server:last_request().headers
+    assert.equal("Bearer bedrock-api-key-1", h.authorization)
+    assert.is_nil(h["x-amz-date"])
+  end)
+
+  it("raises naming Bedrock for what it does not offer, and sends nothing", function()
+    local c = client()
+    for _, f in ipairs({
+      function() return c.messages.count_tokens({ model = MODELS[1], messages = {} }) end,
+      function() return c.messages.batches.list() end,
+      function() return c.models.list() end,
+      function() return c.files.list() end,
+    }) do
+      local ok, err = pcall(f)
+      assert.is_false(ok)
+      assert.truthy(tostring(err):find("bedrock", 1, true), tostring(err))
+    end
+    assert.equal(0, #server:requests())
+  end)
+
+  it("without credentials, a request fails with a clear authentication_error, nothing sent", function()
+    local lua = os.getenv("ANTHROPIC_TEST_LUA") or "lua5.4"
+    local script = ([[
+      local anthropic = require("anthropic")
+      local c = anthropic.bedrock({ base_url = %q, aws_region = "us-east-1" })
+      local msg, err = c.messages.create({ model = "m", max_tokens = 1, messages = {} })
+      io.write(tostring(msg), "|", err.type, "|", err.message)
+    ]]):format(server.url)
+    local p = io.popen(("env -i PATH=\"$PATH\" HOME=/nonexistent LUA_PATH=%q LUA_CPATH=%q %s -e %q 2>&1")
+      :format(package.path, package.cpath, lua, script))
+    local out = p:read("*a")
+    p:close()
+    assert.truthy(out:find("^nil|authentication_error|anthropic.bedrock: no AWS credentials"), out)
+    assert.equal(0, #server:requests())
+  end)
+end)
