@@ -14,7 +14,8 @@ void anth_open_response(lua_State *L); /* response.c: reading a transfer's answe
 void anth_open_session(lua_State *L);  /* session.c: session, curl_version */
 void anth_open_wait(lua_State *L);     /* wait.c: t:wait, t:poll */
 void anth_open_partial_json(lua_State *L); /* partial_json.c: partial_json */
-void anth_open_platforms(lua_State *L);    /* platforms_lua.c: SigV4, RS256, base64url, event stream */
+void anth_open_signing(lua_State *L);      /* signing_lua.c: sigv4, sha256_hex, rs256_sign, base64url_encode */
+void anth_open_eventstream(lua_State *L);  /* eventstream_lua.c: eventstream_decoder, eventstream_chunk */
 
 static void (*const parts[])(lua_State *L) = {
     anth_open_json,
@@ -26,7 +27,8 @@ static void (*const parts[])(lua_State *L) = {
     anth_open_session,
     anth_open_wait,
     anth_open_partial_json,
-    anth_open_platforms,
+    anth_open_signing,
+    anth_open_eventstream,
 };
 
 int luaopen_anthropic_core(lua_State *L) {

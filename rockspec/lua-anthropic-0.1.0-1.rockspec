@@ -70,7 +70,6 @@ build = {
         "csrc/json_write.c",
         "csrc/partial_json.c",
         "csrc/platform.c",
-        "csrc/platforms_lua.c",
         "csrc/response.c",
         "csrc/rs256.c",
         "csrc/session.c",
