@@ -27,6 +27,19 @@ local anthropic = {}
 ---@return anthropic.Client
 function anthropic.new(opts) end
 
+---A client for Claude on Amazon Bedrock: the same surface as `anthropic.new`'s
+---(messages, streams, the tool runner, parse), each request rewritten for
+---Bedrock and signed with SigV4 (or sent with a Bedrock API key).
+---@param opts? anthropic.BedrockOptions
+---@return anthropic.Client
+function anthropic.bedrock(opts) end
+
+---A client for Claude on Google Vertex AI: the same surface as `anthropic.new`'s,
+---with a Google access token (fixed, a function, or from credentials).
+---@param opts? anthropic.VertexOptions
+---@return anthropic.Client
+function anthropic.vertex(opts) end
+
 ---The client built from the environment on first use (behind `anthropic.messages`).
 ---@return anthropic.Client
 function anthropic.default_client() end

@@ -51,6 +51,7 @@ end
 function M.new(parts)
   local p = { name = parts.name, response_error = parts.response_error, stream_error = parts.stream_error }
 
+  --- The hook of `anthropic.wire.prepare`: the request as this platform sends it.
   function p.prepare(_, req)
     local changes, why = parts.prepare(req)
     if not changes then raise(("anthropic.%s: %s"):format(parts.name:lower(), why)) end
@@ -62,6 +63,7 @@ function M.new(parts)
     return out
   end
 
+  --- The hook of `anthropic.wire.spec`: adds this attempt's credential headers.
   function p.authorize(_, spec)
     local add, err = parts.authorize(spec, header_table(spec.headers))
     if not add then return nil, err end

@@ -33,6 +33,21 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@field ca_path? string CA certificates (a directory).
 ---@field insecure_skip_tls_verify? boolean Turns off TLS verification (never with a real key).
 
+---`anthropic.bedrock(opts)`: the client options (but `auth_token`) plus AWS's.
+---@class anthropic.BedrockOptions : anthropic.ClientOptions
+---@field aws_region? string Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, us-east-1.
+---@field aws_access_key? string Default: `AWS_ACCESS_KEY_ID`, else the shared files.
+---@field aws_secret_key? string Default: `AWS_SECRET_ACCESS_KEY`, else the shared files.
+---@field aws_session_token? string Default: `AWS_SESSION_TOKEN`.
+---@field aws_profile? string Default: `AWS_PROFILE` / `AWS_DEFAULT_PROFILE`, else "default".
+
+---`anthropic.vertex(opts)`: the client options (but `api_key`, `auth_token`) plus Google's.
+---@class anthropic.VertexOptions : anthropic.ClientOptions
+---@field region? string "global", "us", "eu" or a region. Default: `CLOUD_ML_REGION`.
+---@field project_id? string Default: `ANTHROPIC_VERTEX_PROJECT_ID`, else the credentials'.
+---@field access_token? string|fun(): string A token, or a function called before every attempt.
+---@field credentials? string|table A key file's path or its table. Default: Application Default Credentials.
+
 ---Per-request options (`create(params, opts)` and the other calls).
 ---@class anthropic.RequestOptions
 ---@field headers? table<string, string|false> Extra headers; `false` removes one.
