@@ -135,8 +135,14 @@ describe("anthropic.bedrock", function()
       local msg, err = c.messages.create({ model = "m", max_tokens = 1, messages = {} })
       io.write(tostring(msg), "|", err.type, "|", err.message)
     ]]):format(server.url)
-    local p = io.popen(("env -i PATH=\"$PATH\" HOME=/nonexistent LUA_PATH=%q LUA_CPATH=%q %s -e %q 2>&1")
-      :format(package.path, package.cpath, lua, script))
+    local unset = ""
+    for _, v in ipairs({ "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                         "AWS_DEFAULT_PROFILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_SHARED_CREDENTIALS_FILE",
+                         "AWS_CONFIG_FILE" }) do
+      unset = unset .. " -u " .. v
+    end
+    local p = io.popen(("env%s HOME=/nonexistent LUA_PATH=%q LUA_CPATH=%q %s -e %q 2>&1")
+      :format(unset, package.path, package.cpath, lua, script))
     local out = p:read("*a")
     p:close()
     assert.truthy(out:find("^nil|authentication_error|anthropic.bedrock: no AWS credentials"), out)
