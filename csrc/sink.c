@@ -15,10 +15,18 @@ static int queue_event(void *ud, const char *event, size_t elen, const char *dat
     return 0;
 }
 
+/* The API's event streams: an event without an event field is skipped, as
+ * the official SDKs' SSE layer skips it. */
+static int queue_sse_event(void *ud, const char *event, size_t elen, const char *data, size_t dlen) {
+    anth_sink *k = ud;
+    if (!anth_sse_named(&k->sse)) return 0;
+    return queue_event(ud, event, elen, data, dlen);
+}
+
 void anth_sink_init(anth_sink *k) {
     memset(k, 0, sizeof *k);
     k->kind = ANTH_SINK_BODY;
-    anth_sse_init(&k->sse, queue_event, k);
+    anth_sse_init(&k->sse, queue_sse_event, k);
     anth_buf_init(&k->events);
     anth_buf_init(&k->partial);
 }

@@ -22,6 +22,7 @@ void anth_sse_init(anth_sse *p, anth_sse_cb cb, void *ud) {
     p->bom = 0;
     p->cr = 0;
     p->fields = 0;
+    p->named = 0;
     p->id_new = 0;
     p->has_id = 0;
     p->err = 0;
@@ -72,6 +73,7 @@ static int dispatch(anth_sse *p) {
     }
     if (p->data.len == 0) {
         p->event.len = 0;
+        p->named = 0;
         return 0;
     }
     /* The data always ends with the '\n' of its last line: it becomes the NUL. */
@@ -82,7 +84,12 @@ static int dispatch(anth_sse *p) {
         rc = p->cb(p->ud, "message", 7, p->data.data, p->data.len);
     empty(&p->data);
     p->event.len = 0;
+    p->named = 0;
     return rc;
+}
+
+int anth_sse_named(const anth_sse *p) {
+    return p->named;
 }
 
 static long parse_retry(const char *v, size_t n) {
@@ -141,6 +148,7 @@ static int process_line(anth_sse *p, const char *s, size_t n) {
     case 5:
         if (memcmp(s, "event", 5) == 0) {
             if (set_str(&p->event, v, vlen) != 0) return fail(p, ANTH_SSE_ENOMEM);
+            p->named = 1;
         } else if (memcmp(s, "retry", 5) == 0) {
             long r = parse_retry(v, vlen);
             if (r >= 0) p->retry = r;

@@ -68,6 +68,7 @@ typedef struct anth_sse {
     int bom;     /* bytes of the BOM matched so far; 3 once past the start */
     int cr;      /* the last line ended with a '\r' that ended a chunk */
     int fields;  /* a field line was seen since the last blank line */
+    int named;   /* an event field was seen since the last dispatch */
     int id_new;  /* id changed since it was last copied to last_id */
     int has_id;  /* last_id holds a value */
     int err;     /* sticky negative error from an earlier feed, or 0 */
@@ -105,6 +106,10 @@ int anth_sse_pending(const anth_sse *p);
  * NULL when no id field has been committed yet (an "id" field with an empty
  * value gives "" and length 0). len may be NULL. */
 const char *anth_sse_last_id(const anth_sse *p, size_t *len);
+
+/* During a callback: whether the event being dispatched had an event field
+ * (else its type is the standard's default, "message"). */
+int anth_sse_named(const anth_sse *p);
 
 /* The last valid retry value in milliseconds, or -1 if none. Applied as soon
  * as its line is parsed (the spec does not wait for the blank line). */

@@ -19,10 +19,8 @@ local old = require("support.streams")
 for _, name in ipairs({ "text", "tool_use", "thinking" }) do fixtures[#fixtures + 1] = { name, old[name] } end
 
 -- Fixtures whose bytes our stack does not yet read as the SDK does, and why.
-local KNOWN = {
-  unnamed = "an event without `event:` is dispatched as `message` by csrc/sse.c; the SDK skips it " ..
-            "(the change belongs in csrc/sse.c + csrc/stream.c)",
-}
+-- Fixtures whose accumulation is known to differ from the SDK's (none now).
+local KNOWN = {}
 
 -- Callbacks that record what they get as the SDK's listeners' names and
 -- arguments; `acc()` gives the accumulator they read block text from.

@@ -400,6 +400,31 @@ static int count_cb(void *ud, const char *e, size_t el, const char *d, size_t dl
 }
 
 /* Zero-length feeds between a '\r' and a '\n', and a NULL buffer. */
+/* Records, per event, whether it had an event field (anth_sse_named). */
+static int named_cb(void *ud, const char *e, size_t el, const char *d, size_t dl) {
+    anth_buf *b = ud;
+    anth_sse *p;
+    char c;
+    memcpy(&p, b->data, sizeof p);
+    c = (char)('0' + anth_sse_named(p));
+    (void)e; (void)el; (void)d; (void)dl;
+    anth_buf_append(b, &c, 1);
+    return 0;
+}
+
+static void test_named(void) {
+    anth_sse p;
+    anth_buf b;
+    anth_sse *self = &p;
+    anth_buf_init(&b);
+    anth_buf_append(&b, &self, sizeof self); /* the callback finds the parser here */
+    anth_sse_init(&p, named_cb, &b);
+    CHECK(anth_sse_feed(&p, "data: a\n\nevent: x\ndata: b\n\nevent:\ndata: c\n\ndata: d\n\n", 52) == 0);
+    CHECK(b.len == sizeof self + 4 && memcmp(b.data + sizeof self, "0110", 4) == 0);
+    anth_sse_free(&p);
+    anth_buf_free(&b);
+}
+
 static void test_empty_feeds(void) {
     anth_sse p;
     rec r;
@@ -701,6 +726,7 @@ int main(void) {
     double t = now();
     for (i = 0; i < sizeof table / sizeof table[0]; i++) check_case(&table[i]);
     test_empty_feeds();
+    test_named();
     test_stop_resume();
     test_cap_sticky();
     test_random_vs_reference(20000);
