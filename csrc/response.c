@@ -38,6 +38,8 @@ static int transfer_error(lua_State *L) {
     lua_pushstring(L, t->err_kind);
     if (strcmp(t->err_kind, "idle_timeout") == 0)
         lua_pushliteral(L, "no data received within the stream idle timeout");
+    else if (anth_sink_error_message(t->err_kind) != NULL)
+        lua_pushstring(L, anth_sink_error_message(t->err_kind));
     else if (t->errbuf[0] != '\0')
         lua_pushstring(L, t->errbuf);
     else

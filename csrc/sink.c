@@ -1,6 +1,7 @@
 /* Sinks (sink.h). */
 #include <string.h>
 #include "sink.h"
+#include "bedrock_stream.h"
 
 static int queue_event(void *ud, const char *event, size_t elen, const char *data, size_t dlen) {
     anth_sink *k = ud;
@@ -23,10 +24,33 @@ static int queue_sse_event(void *ud, const char *event, size_t elen, const char 
     return queue_event(ud, event, elen, data, dlen);
 }
 
+/* Bedrock's streams: each frame becomes an event as an SSE event would
+ * (bedrock_stream.h); an exception frame queues an error event and ends the
+ * stream; a chunk that cannot be read fails the transfer. */
+#define BAD_CHUNK (-100)
+static int queue_frame(void *ud, const anth_es_frame *f) {
+    anth_sink *k = ud;
+    const char *why = NULL;
+    int r = anth_bedrock_frame(f, &k->name, &k->data, &why);
+    if (r == ANTH_BEDROCK_SKIP) return 0;
+    if (r == ANTH_BEDROCK_BAD) return BAD_CHUNK;
+    if (queue_event(k, k->name.data ? k->name.data : "", k->name.len, k->data.data ? k->data.data : "",
+                    k->data.len) != 0)
+        return ANTH_ES_ENOMEM;
+    if (r == ANTH_BEDROCK_END) {
+        k->es_ended = 1;
+        return 1; /* stop reading frames */
+    }
+    return 0;
+}
+
 void anth_sink_init(anth_sink *k) {
     memset(k, 0, sizeof *k);
     k->kind = ANTH_SINK_BODY;
     anth_sse_init(&k->sse, queue_sse_event, k);
+    anth_es_init(&k->es, queue_frame, k);
+    anth_buf_init(&k->name);
+    anth_buf_init(&k->data);
     anth_buf_init(&k->events);
     anth_buf_init(&k->partial);
 }
@@ -37,6 +61,9 @@ void anth_sink_free(anth_sink *k) {
         k->out = NULL;
     }
     anth_sse_free(&k->sse);
+    anth_es_free(&k->es);
+    anth_buf_free(&k->name);
+    anth_buf_free(&k->data);
     anth_buf_free(&k->events);
     anth_buf_free(&k->partial);
 }
@@ -48,10 +75,37 @@ int anth_sink_open_file(anth_sink *k, const char *path) {
     return 0;
 }
 
-int anth_sink_takes(const anth_sink *k, long status, const char *content_type) {
+int anth_sink_takes(anth_sink *k, long status, const char *content_type) {
     if (status < 200 || status >= 300) return 0;
     if (k->kind != ANTH_SINK_EVENTS) return 1;
+    if (content_type != NULL && strstr(content_type, "vnd.amazon.eventstream") != NULL) {
+        k->aws = 1;
+        return 1;
+    }
     return content_type == NULL || strstr(content_type, "event-stream") != NULL;
+}
+
+/* Feeds an AWS event stream. */
+static const char *feed_frames(anth_sink *k, const char *p, size_t len) {
+    int rc;
+    if (k->es_ended) return NULL;
+    rc = anth_es_feed(&k->es, p, len);
+    if (rc >= 0) return NULL; /* (1: an exception frame ended the stream) */
+    switch (rc) {
+    case ANTH_ES_ECRC: return "bad_crc";
+    case ANTH_ES_ETOOBIG: return "event_too_large";
+    case ANTH_ES_EFORMAT: return "malformed_frame";
+    case BAD_CHUNK: return "bad_chunk";
+    default: return "out_of_memory";
+    }
+}
+
+const char *anth_sink_error_message(const char *kind) {
+    if (strcmp(kind, "event_too_large") == 0) return "an event was larger than the core accepts";
+    if (strcmp(kind, "bad_crc") == 0) return "an event-stream frame failed its CRC check";
+    if (strcmp(kind, "malformed_frame") == 0) return "an event-stream frame is malformed";
+    if (strcmp(kind, "bad_chunk") == 0) return "an event-stream chunk does not hold an event";
+    return NULL;
 }
 
 /* JSONL: each complete non-blank line is queued as an event without a name. */
@@ -76,7 +130,9 @@ static int feed_lines(anth_sink *k, const char *p, size_t len) {
 
 const char *anth_sink_feed(anth_sink *k, const char *p, size_t len) {
     int rc = 0;
-    if (k->kind == ANTH_SINK_EVENTS) {
+    if (k->kind == ANTH_SINK_EVENTS && k->aws) {
+        return feed_frames(k, p, len);
+    } else if (k->kind == ANTH_SINK_EVENTS) {
         rc = anth_sse_feed(&k->sse, p, len);
         if (rc == ANTH_SSE_ETOOBIG) return "event_too_large";
     } else if (k->kind == ANTH_SINK_LINES) {
@@ -113,5 +169,6 @@ int anth_sink_take(anth_sink *k, const anth_event_head *h) {
 }
 
 int anth_sink_partial(const anth_sink *k) {
+    if (k->aws) return !k->es_ended && anth_es_pending(&k->es);
     return anth_sse_pending(&k->sse);
 }

@@ -7,6 +7,9 @@ local anthropic = require("anthropic")
 local core = require("anthropic.core")
 local harness = require("support.harness")
 local sigv4_check = require("support.sigv4_check")
+local streams = require("support.streams")
+local fake = require("support.fake")
+local py = require("support.platform_python")
 
 local CREDS = { access_key = "AKIDBEDROCKTEST", secret_key = "bedrock/secret+key=", session_token = "FwoGZX//tok=" }
 local MESSAGE = { id = "msg_b", type = "message", role = "assistant", model = "claude-sonnet-4-5",
@@ -87,6 +90,67 @@ describe("anthropic.bedrock", function()
     assert.equal(2, #recs)
     assert.are_not.equal(recs[1].headers.authorization, recs[2].headers.authorization)
     assert.equal(image, core.decode(recs[2].body).messages[1].content[1].source.data)
+  end)
+
+  -- A recorded SSE stream as Bedrock's frames (by the independent encoder),
+  -- plus the frames in `extra`.
+  local function frames(raw, extra)
+    local list = {}
+    for data in raw:gmatch("data: ([^\n]*)\n\n") do list[#list + 1] = { chunk = data } end
+    for _, f in ipairs(extra or {}) do list[#list + 1] = f end
+    return core.base64_decode(py.run("eventstream_frames.py", fake.json_encode(list)))
+  end
+  local EVENTSTREAM = { ["content-type"] = "application/vnd.amazon.eventstream" }
+
+  it("streams from invoke-with-response-stream: event-stream frames in any chunking give the SSE stream's message",
+    function()
+      local c = client()
+      local bytes = frames(streams.tool_use)
+      for _, sizes in ipairs({ {}, { 1 }, { 7, 3, 50 } }) do
+        server:reset()
+        server:script({ headers = EVENTSTREAM, body_b64 = core.base64_encode(bytes), chunk_sizes = sizes })
+        local s = assert(c.messages.stream({ model = MODELS[1], max_tokens = 64, messages = {} }))
+        local msg = assert(s:final_message())
+        assert.same(streams.tool_use_message.content, msg.content)
+        assert.equal(streams.tool_use_message.stop_reason, msg.stop_reason)
+        local req = server:last_request()
+        assert.equal("/model/anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream", req.path)
+        assert.is_nil(core.decode(req.body).stream)
+      end
+      all_verified()
+      server:script({ headers = EVENTSTREAM, body_b64 = core.base64_encode(frames(streams.text)) })
+      local s = assert(c.messages.stream({ model = MODELS[1], max_tokens = 64, messages = {} }))
+      local text = {}
+      for t in s:text() do text[#text + 1] = t end
+      assert.equal("Hello, wörld ✓!", table.concat(text))
+    end)
+
+  it("ends a stream on an exception frame with the typed error, keeping what arrived", function()
+    local c = client()
+    local head = streams.text:sub(1, streams.text:find("event: content_block_stop", 1, true) - 1)
+    server:script({ headers = EVENTSTREAM, body_b64 = core.base64_encode(frames(head,
+      { { exception = "throttlingException", message = "Too many tokens, please wait" } })) })
+    local s = assert(c.messages.stream({ model = MODELS[1], max_tokens = 64, messages = {} }))
+    local msg, err = s:final_message()
+    assert.is_nil(msg)
+    assert.same({ "throttlingException", 429, true }, { err.type, err.status, err.retryable })
+    assert.equal("Too many tokens, please wait", err.message)
+    assert.equal("Hello, wörld ✓!", anthropic.text(s:current_message()))
+  end)
+
+  it("a corrupted or truncated event stream is incomplete_stream, never a crash", function()
+    local c = client()
+    local bytes = frames(streams.text)
+    local at = #bytes - 20
+    local corrupted = bytes:sub(1, at - 1) .. string.char((bytes:byte(at) + 1) % 256) .. bytes:sub(at + 1)
+    for _, body in ipairs({ corrupted, bytes:sub(1, #bytes - 5) }) do
+      server:script({ headers = EVENTSTREAM, body_b64 = core.base64_encode(body) })
+      local s = assert(c.messages.stream({ model = MODELS[1], max_tokens = 64, messages = {} }))
+      local msg, err = s:final_message()
+      assert.is_nil(msg)
+      assert.equal("incomplete_stream", err.type)
+      assert.truthy(s:current_message())
+    end
   end)
 
   it("maps Bedrock errors: x-amzn-errortype, message, x-amzn-requestid", function()
