@@ -191,24 +191,65 @@ describe("anthropic.bedrock", function()
     assert.equal(0, #server:requests())
   end)
 
-  it("without credentials, a request fails with a clear authentication_error, nothing sent", function()
+  -- A child Lua with the environment set, as a user's script would run.
+  local function child(env, script)
     local lua = os.getenv("ANTHROPIC_TEST_LUA") or "lua5.4"
-    local script = ([[
+    local unset = ""
+    for _, v in ipairs({ "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                         "AWS_DEFAULT_PROFILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_SHARED_CREDENTIALS_FILE",
+                         "AWS_CONFIG_FILE", "AWS_REGION", "AWS_DEFAULT_REGION" }) do
+      unset = unset .. " -u " .. v
+    end
+    local p = io.popen(("env%s HOME=/nonexistent %s LUA_PATH=%q LUA_CPATH=%q %s -e %q 2>&1")
+      :format(unset, env, package.path, package.cpath, lua, script))
+    local out = p:read("*a")
+    p:close()
+    return out
+  end
+
+  local CHILD_CREATE = ([[
+    local anthropic = require("anthropic")
+    local c = anthropic.bedrock({ base_url = %q })
+    local msg, err = c.messages.create({ model = "m", max_tokens = 1, messages = {} })
+    io.write(msg and "ok" or tostring(err))
+  ]])
+
+  it("takes credentials and region from the environment of a user's process", function()
+    server:script({ json = MESSAGE })
+    local out = child(("AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s AWS_REGION=us-west-2")
+      :format(CREDS.access_key, CREDS.secret_key, CREDS.session_token), CHILD_CREATE:format(server.url))
+    assert.equal("ok", out)
+    all_verified()
+  end)
+
+  it("takes a profile's keys from the shared credentials file and its region from the config file", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir -p " .. dir))
+    local f = assert(io.open(dir .. "/credentials", "w"))
+    f:write(("[default]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n\n[work]\n" ..
+             "aws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\n")
+      :format(CREDS.access_key, CREDS.secret_key, CREDS.session_token))
+    f:close()
+    f = assert(io.open(dir .. "/config", "w"))
+    f:write("[profile work]\nregion = us-west-2\n")
+    f:close()
+    server:script({ json = MESSAGE })
+    local out = child(("AWS_PROFILE=work AWS_SHARED_CREDENTIALS_FILE=%s/credentials AWS_CONFIG_FILE=%s/config")
+      :format(dir, dir), CHILD_CREATE:format(server.url))
+    os.execute("rm -rf " .. dir)
+    assert.equal("ok", out)
+    local recs = all_verified()
+    assert.truthy(recs[1].headers.authorization:find("/us%-west%-2/bedrock/"))
+  end)
+
+  it("without credentials, a request fails with a clear authentication_error, nothing sent", function()
+    local out = child("", ([[
       local anthropic = require("anthropic")
       local c = anthropic.bedrock({ base_url = %q, aws_region = "us-east-1" })
       local msg, err = c.messages.create({ model = "m", max_tokens = 1, messages = {} })
       io.write(tostring(msg), "|", err.type, "|", err.message)
-    ]]):format(server.url)
-    local unset = ""
-    for _, v in ipairs({ "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                         "AWS_DEFAULT_PROFILE", "AWS_BEARER_TOKEN_BEDROCK", "AWS_SHARED_CREDENTIALS_FILE",
-                         "AWS_CONFIG_FILE" }) do
-      unset = unset .. " -u " .. v
-    end
-    local p = io.popen(("env%s HOME=/nonexistent LUA_PATH=%q LUA_CPATH=%q %s -e %q 2>&1")
-      :format(unset, package.path, package.cpath, lua, script))
-    local out = p:read("*a")
-    p:close()
+    ]]):format(server.url))
     assert.truthy(out:find("^nil|authentication_error|anthropic.bedrock: no AWS credentials"), out)
     assert.equal(0, #server:requests())
   end)
