@@ -11,6 +11,7 @@
 --   lua_client.lua BASE stall N            N stream_async (on_text), host loop: client:poll(0)
 --                                          and a 1 ms timer; the timer's worst lateness
 --   lua_client.lua BASE stall_uv N         the same on a luv loop with anthropic.uv
+-- BENCH_CA (environment): the CA file for an https BASE (the client's ca_file).
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 
@@ -31,8 +32,11 @@ local function hwm_kb()
   return tonumber(kb) or -1
 end
 
+local CA = os.getenv("BENCH_CA")
+
 local function client(path)
-  return anthropic.new({ api_key = "sk-bench", base_url = base .. (path or ""), max_retries = 0 })
+  return anthropic.new({ api_key = "sk-bench", base_url = base .. (path or ""), max_retries = 0,
+                         ca_file = CA ~= "" and CA or nil })
 end
 
 local function result(fields)
@@ -106,7 +110,7 @@ function modes.final(k)
 end
 
 function modes.image(path)
-  local c = client()
+  local c = client("/upload")
   local w0, c0 = now(), clock()
   local m, err = c.messages.create({
     model = "claude-sonnet-4-5",
