@@ -178,13 +178,15 @@ function modes.stall_uv(n)
   local uv = require("luv")
   local c = client("/stream")
   local driver = require("anthropic.uv").attach(c, uv)
-  local deltas, done = 0, 0
+  local deltas, done, failed = 0, 0, nil
   local w0, c0 = now(), clock()
   for _ = 1, n do
     c.messages.stream_async(PARAMS, {
       on_text = function() deltas = deltas + 1 end,
+      -- An error raised in a luv callback would not end uv.run(): the
+      -- failure is kept and raised once the loop is over.
       on_done = function(m, err)
-        if not m then error(tostring(err)) end
+        if not m then failed = failed or tostring(err) end
         done = done + 1
       end,
     })
@@ -201,6 +203,7 @@ function modes.stall_uv(n)
   timer:close()
   driver:detach()
   uv.run() -- lets the handles close before the state does
+  if failed then error(failed) end
   result({ wall = now() - w0, cpu = clock() - c0, n = n, deltas = deltas,
            max_stall_ms = math.max(0, max_gap - 0.001) * 1000, ticks = ticks })
 end

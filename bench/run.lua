@@ -246,6 +246,8 @@ local KIND = { create = "create", text = "stream", events = "stream", final = "s
 
 -- Runs everything: R[transport][work][client] holds the figures.
 local t_start = os.time()
+local function loadavg() return (first_line(sh("cat /proc/loadavg")):match("^(%S+ %S+ %S+)")) or "?" end
+local load_start = loadavg()
 local R, CMDS = {}, {}
 for _, t in ipairs(TRANSPORTS) do R[t.id] = {} end
 local ORDER = { "create", "text", "events", "final", "image", "inflight", "stall", "stall1", "stall_uv", "stall_uv1" }
@@ -573,6 +575,8 @@ do
 end
 out(("- command: `make bench` (BENCH_RUNS=%d%s); run time %d s"):format(RUNS, QUICK and ", BENCH_QUICK=1" or "",
                                                                       elapsed))
+out(("- load average (1, 5, 15 min) at the start: %s; at the end: %s (other work on the machine makes the" ..
+     " figures noisy; compare ratios within one run)"):format(load_start, loadavg()))
 out(("- pinning: server (nginx, one worker) on core %s, each client on core %s (taskset)"):format(SERVER_CPU,
                                                                                                  CLIENT_CPU))
 out(("- stream: %d events, %d text deltas, %.2f MB (bench/gen_stream.lua)"):format(stream_info.events,
