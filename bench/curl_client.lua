@@ -4,6 +4,7 @@
 -- cpu: this process's os.clock() plus its waited-for children's user and
 -- system time from /proc/self/stat (10 ms ticks; runs are long enough).
 --   lua5.4 curl_client.lua BASE create N WARMUP | text K | events K | inflight N
+-- BENCH_CA (environment): the CA file for an https BASE (curl --cacert).
 local cjson = require("cjson")
 
 local base, mode = arg[1], arg[2]
@@ -11,6 +12,9 @@ local BODY = '{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role"
 local STREAM_BODY = BODY:sub(1, -2) .. ',"stream":true}'
 local HEADERS = "-H 'anthropic-version: 2023-06-01' -H 'content-type: application/json' " ..
   "-H 'x-api-key: sk-bench' -H 'user-agent: curl-spawn-bench'"
+
+local CA = os.getenv("BENCH_CA")
+if CA and CA ~= "" then HEADERS = HEADERS .. " --cacert '" .. CA .. "'" end
 
 local function now()
   local f = io.open("/proc/uptime")

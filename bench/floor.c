@@ -8,8 +8,12 @@
  *                               by the SDK's own SSE parser (csrc/sse.c), not
  *                               decoded; text deltas found with strstr
  *   floor image URL FILE        base64 of FILE in a JSON body, one POST
- *   floor inflight URL N        N requests at once on one multi handle
+ *   floor inflight URL N [pipewait]
+ *                               N requests at once on one multi handle; with
+ *                               "pipewait", CURLOPT_PIPEWAIT on each (they wait
+ *                               to share one HTTP/2 connection)
  *
+ * BENCH_CA (environment): a CA file for https URLs (CURLOPT_CAINFO).
  * Prints one line: "result key=value ...": wall and cpu in seconds (cpu is
  * CLOCK_PROCESS_CPUTIME_ID, all threads), counts, and hwm_kb (VmHWM).
  * Build: cc -O2 -Icsrc bench/floor.c csrc/sse.c csrc/buffer.c csrc/base64.c -lcurl */
@@ -103,6 +107,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud) {
 
 static CURL *easy(const char *url, struct curl_slist *h, const char *body, size_t len, sink *s) {
     CURL *e = curl_easy_init();
+    const char *ca = getenv("BENCH_CA");
     if (!e) die("curl_easy_init");
     curl_easy_setopt(e, CURLOPT_URL, url);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
@@ -111,6 +116,7 @@ static CURL *easy(const char *url, struct curl_slist *h, const char *body, size_
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+    if (ca != NULL && *ca != '\0') curl_easy_setopt(e, CURLOPT_CAINFO, ca);
     return e;
 }
 
@@ -208,7 +214,7 @@ static void image(const char *url, const char *path) {
     anth_buf_free(&s.body);
 }
 
-static void inflight(const char *url, int n) {
+static void inflight(const char *url, int n, int pipewait) {
     struct curl_slist *h = headers("application/json");
     CURLM *m = curl_multi_init();
     CURL **es = calloc((size_t)n, sizeof *es);
@@ -219,6 +225,7 @@ static void inflight(const char *url, int n) {
     for (i = 0; i < n; i++) {
         anth_buf_init(&ss[i].body);
         es[i] = easy(url, h, BODY, sizeof BODY - 1, &ss[i]);
+        if (pipewait) curl_easy_setopt(es[i], CURLOPT_PIPEWAIT, 1L);
         curl_multi_add_handle(m, es[i]);
     }
     while (running) {
@@ -255,7 +262,7 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "image") == 0 && argc > 3)
         image(argv[2], argv[3]);
     else if (strcmp(mode, "inflight") == 0)
-        inflight(argv[2], argc > 3 ? atoi(argv[3]) : 64);
+        inflight(argv[2], argc > 3 ? atoi(argv[3]) : 64, argc > 4 && strcmp(argv[4], "pipewait") == 0);
     else {
         fprintf(stderr, "usage: floor create|stream|image|inflight URL [args]\n");
         return 2;

@@ -3,17 +3,28 @@
 -- (short text deltas of one or two words, about 110 bytes each, a ping every
 -- 200 deltas), content_block_stop, message_delta, message_stop. Same wire
 -- format as spec/support/streams.lua ("event: <name>\ndata: <json>\n\n").
---   lua5.4 bench/gen_stream.lua OUT [DELTAS]
+-- With PACE_MS, OUT is instead a list of nginx echo-module directives that
+-- send the same events with a pause of PACE_MS after each text delta (the
+-- paced stream of the LÖVE frame measurement, included by bench/nginx.conf.in).
+--   lua5.4 bench/gen_stream.lua OUT [DELTAS [PACE_MS]]
 -- Prints "<events> <text deltas> <bytes> <text bytes>".
-local out_path = assert(arg[1], "usage: gen_stream.lua OUT [DELTAS]")
+local out_path = assert(arg[1], "usage: gen_stream.lua OUT [DELTAS [PACE_MS]]")
 local deltas = tonumber(arg[2] or "20000")
+local pace_ms = tonumber(arg[3])
 
 local words = { "The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", ".",
                 " Streaming", " text", " arrives", " in", " small", " pieces", ",", " ok" }
 
-local parts, events, text_bytes = {}, 0, 0
+local parts, events, text_bytes, bytes = {}, 0, 0, 0
 local function ev(name, data)
-  parts[#parts + 1] = "event: " .. name .. "\ndata: " .. data .. "\n\n"
+  local e = "event: " .. name .. "\ndata: " .. data .. "\n\n"
+  bytes = bytes + #e
+  if pace_ms then
+    assert(not e:find("[$'\\]"), "the event needs escaping")
+    e = "echo -n '" .. e:gsub("\n", "\\n") .. "';\n"
+    if name == "content_block_delta" then e = e .. ("echo_flush;\necho_sleep %.3f;\n"):format(pace_ms / 1000) end
+  end
+  parts[#parts + 1] = e
   events = events + 1
 end
 
@@ -37,4 +48,4 @@ local body = table.concat(parts)
 local f = assert(io.open(out_path, "wb"))
 f:write(body)
 f:close()
-print(events, deltas, #body, text_bytes)
+print(events, deltas, bytes, text_bytes)

@@ -11,6 +11,7 @@
 --   lua_client.lua BASE stall N            N stream_async (on_text), host loop: client:poll(0)
 --                                          and a 1 ms timer; the timer's worst lateness
 --   lua_client.lua BASE stall_uv N         the same on a luv loop with anthropic.uv
+-- BENCH_CA (environment): the CA file for an https BASE (the client's ca_file).
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 
@@ -31,8 +32,11 @@ local function hwm_kb()
   return tonumber(kb) or -1
 end
 
+local CA = os.getenv("BENCH_CA")
+
 local function client(path)
-  return anthropic.new({ api_key = "sk-bench", base_url = base .. (path or ""), max_retries = 0 })
+  return anthropic.new({ api_key = "sk-bench", base_url = base .. (path or ""), max_retries = 0,
+                         ca_file = CA ~= "" and CA or nil })
 end
 
 local function result(fields)
@@ -106,7 +110,7 @@ function modes.final(k)
 end
 
 function modes.image(path)
-  local c = client()
+  local c = client("/upload")
   local w0, c0 = now(), clock()
   local m, err = c.messages.create({
     model = "claude-sonnet-4-5",
@@ -174,13 +178,15 @@ function modes.stall_uv(n)
   local uv = require("luv")
   local c = client("/stream")
   local driver = require("anthropic.uv").attach(c, uv)
-  local deltas, done = 0, 0
+  local deltas, done, failed = 0, 0, nil
   local w0, c0 = now(), clock()
   for _ = 1, n do
     c.messages.stream_async(PARAMS, {
       on_text = function() deltas = deltas + 1 end,
+      -- An error raised in a luv callback would not end uv.run(): the
+      -- failure is kept and raised once the loop is over.
       on_done = function(m, err)
-        if not m then error(tostring(err)) end
+        if not m then failed = failed or tostring(err) end
         done = done + 1
       end,
     })
@@ -197,6 +203,7 @@ function modes.stall_uv(n)
   timer:close()
   driver:detach()
   uv.run() -- lets the handles close before the state does
+  if failed then error(failed) end
   result({ wall = now() - w0, cpu = clock() - c0, n = n, deltas = deltas,
            max_stall_ms = math.max(0, max_gap - 0.001) * 1000, ticks = ticks })
 end

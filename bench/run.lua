@@ -1,15 +1,18 @@
 -- Runs every client of the benchmarks against the running server
--- (bench/server.sh), takes the median of several runs of each figure, prints
--- the table and writes bench/RESULTS.md. Called by bench/run.sh, which
--- installs, builds and starts what this needs; run under lua5.4.
---   lua5.4 bench/run.lua PORT
+-- (bench/server.sh) over plain HTTP and over TLS + HTTP/2, takes the median
+-- of several runs of each figure, prints the table and writes
+-- bench/RESULTS.md. Called by bench/run.sh, which installs, builds and starts
+-- what this needs; run under lua5.4.
+--   lua5.4 bench/run.lua PORT [TLS_PORT]
 local PORT = arg[1] or "18471"
-local BASE = "http://127.0.0.1:" .. PORT
+local TLS_PORT = arg[2] or tostring(tonumber(PORT) + 1)
 local RUNS = tonumber(os.getenv("BENCH_RUNS") or "5")
 local CLIENT_CPU = os.getenv("CLIENT_CPU") or "1"
 local SERVER_CPU = os.getenv("SERVER_CPU") or "0"
 local QUICK = os.getenv("BENCH_QUICK") == "1" -- fewer requests, for trying the harness
 local OUT = os.getenv("BENCH_RESULTS") or "bench/RESULTS.md"
+local SLOW_LOG = "build/bench/nginx/slow.log" -- one line per request on the 200 ms path
+local TLS_DIR = "build/bench/tls"
 
 local LOG = "build/bench/logs"
 os.execute("mkdir -p " .. LOG)
@@ -22,6 +25,29 @@ local function sh(cmd)
 end
 local function first_line(s) return (s:match("[^\n]*") or ""):gsub("%s+$", "") end
 
+-- The ways to the server. Every client reads its CA file from BENCH_CA
+-- (node: NODE_EXTRA_CA_CERTS). "tls" verifies against the bench CA alone,
+-- as the issue's figures were taken; "bundle" against the system's CA
+-- bundle plus the bench CA, which is what a client loads to talk to the real
+-- API (libcurl reads the file for every new connection), and is run only
+-- for the figures that open connections while the host loop runs, and for
+-- the libcurl clients only (the peers load their CA stores once). Over TLS
+-- only the figures of issue 13 run (no s:events() nor final_message()), to
+-- keep `make bench` within minutes.
+local function ca_env(ca) return ("BENCH_CA=%s NODE_EXTRA_CA_CERTS=%s "):format(ca, ca) end
+local TRANSPORTS = {
+  { id = "plain", name = "plain HTTP/1.1", base = "http://127.0.0.1:" .. PORT, env = "" },
+  { id = "tls", name = "TLS + HTTP/2 (bench CA)", base = "https://127.0.0.1:" .. TLS_PORT,
+    env = ca_env(TLS_DIR .. "/ca.pem"),
+    only = { create = true, text = true, image = true, inflight = true, stall = true, stall1 = true, stall_uv = true,
+             stall_uv1 = true } },
+  { id = "bundle", name = "TLS + HTTP/2 (system CA bundle + bench CA)", base = "https://127.0.0.1:" .. TLS_PORT,
+    env = ca_env(TLS_DIR .. "/bundle.pem"),
+    only = { inflight = true, stall = true, stall1 = true, stall_uv = true, stall_uv1 = true },
+    clients = { floor = true, floorpw = true, lua54 = true, luajit = true } },
+}
+local BASE = TRANSPORTS[1].base
+
 local pin = "taskset -c " .. CLIENT_CPU .. " "
 local LUAENV = {
   ["lua5.4"] = 'LUA_CPATH="build/lua5.4/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;;" ',
@@ -30,14 +56,15 @@ local LUAENV = {
 
 -- The clients: how to start each, and which workloads it does.
 local CLIENTS = {
-  { id = "floor", name = "C floor (libcurl)", cmd = "build/bench/floor" },
+  { id = "floor", name = "C floor (libcurl)", cmd = pin .. "build/bench/floor" },
+  { id = "floorpw", name = "C floor + CURLOPT_PIPEWAIT", cmd = pin .. "build/bench/floor" },
   { id = "lua54", name = "lua-anthropic, Lua 5.4", cmd = LUAENV["lua5.4"] .. pin .. "lua5.4 bench/lua_client.lua" },
   { id = "luajit", name = "lua-anthropic, LuaJIT", cmd = LUAENV.luajit .. pin .. "luajit bench/lua_client.lua" },
   { id = "ts", name = "TypeScript SDK (node)", cmd = pin .. "node bench/ts_client.mjs", quiet = true },
   { id = "curl", name = "curl spawned per request", cmd = pin .. "lua5.4 bench/curl_client.lua" },
-  { id = "sock", name = "LuaSocket + cjson (pure Lua)", cmd = pin .. "lua5.4 bench/socket_client.lua" },
+  { id = "sock", name = "LuaSocket + cjson (pure Lua; TLS: lua-sec)", cmd = pin .. "lua5.4 bench/socket_client.lua" },
 }
-CLIENTS[1].cmd = pin .. CLIENTS[1].cmd
+local TS_CMD = CLIENTS[5].cmd
 
 local stream_info
 do
@@ -50,38 +77,50 @@ local IMAGE = "build/bench/image.jpg"
 
 local function scale(n) return QUICK and math.max(1, n // 5) or n end
 
--- args per workload and client (nil: the client does not do it).
+-- args per workload, client and transport (nil: the client does not do it).
+local LUA_SDK = { lua54 = true, luajit = true }
 local WORK = {
-  create = function(c)
-    if c == "curl" then return ("create %d %d"):format(scale(100), 10) end
+  create = function(c, t)
+    if c == "curl" then return t == "plain" and ("create %d %d"):format(scale(100), 10) or "create 30 5" end
     if c == "ts" then return ("create %d %d"):format(scale(1000), 200) end
     if c == "floor" then return ("create %d %d"):format(scale(3000), 200) end
+    -- LuaSocket opens a connection (over TLS: a handshake) per request.
+    if c == "sock" and t ~= "plain" then return ("create %d %d"):format(scale(300), 20) end
+    if c == "floorpw" then return nil end
     return ("create %d %d"):format(scale(2000), 200)
   end,
   text = function(c)
     if c == "floor" then return ("text %d"):format(scale(25)) end
+    if c == "floorpw" then return nil end
     return c == "curl" and "text 2" or ("text %d"):format(scale(5))
   end,
   events = function(c)
     if c == "floor" then return ("events %d"):format(scale(25)) end
+    if c == "floorpw" then return nil end
     return c == "curl" and "events 2" or ("events %d"):format(scale(5))
   end,
   final = function(c)
-    if c == "curl" or c == "sock" or c == "floor" then return nil end
+    if c == "curl" or c == "sock" or c == "floor" or c == "floorpw" then return nil end
     return ("final %d"):format(scale(5))
   end,
-  image = function(c) if c ~= "curl" then return "image " .. IMAGE end end,
-  inflight = function(c) if c ~= "sock" then return "inflight 64" end end,
-  stall = function(c) if c == "lua54" or c == "luajit" or c == "ts" then return "stall 16" end end,
-  stall_uv = function(c) if c == "lua54" or c == "luajit" then return "stall_uv 16" end end,
+  image = function(c) if c ~= "curl" and c ~= "floorpw" then return "image " .. IMAGE end end,
+  inflight = function(c, t)
+    -- PIPEWAIT only means something where HTTP/2 can multiplex.
+    if (c == "floorpw" and t == "plain") or c == "sock" then return nil end
+    return "inflight 64"
+  end,
+  stall = function(c) if LUA_SDK[c] or c == "ts" then return "stall 16" end end,
+  stall1 = function(c) if LUA_SDK[c] or c == "ts" then return "stall 1" end end,
+  stall_uv = function(c) if LUA_SDK[c] then return "stall_uv 16" end end,
+  stall_uv1 = function(c) if LUA_SDK[c] then return "stall_uv 1" end end,
 }
 -- The floor's modes have other names and take the URL with its path.
 local FLOOR = {
-  create = function(a) return BASE .. "/v1/messages " .. a:match("create (.*)") end,
-  text = function(a) return BASE .. "/stream/v1/messages " .. a:match("text (.*)") end,
-  events = function(a) return BASE .. "/stream/v1/messages " .. a:match("events (.*)") end,
-  image = function(a) return BASE .. "/v1/messages " .. a:match("image (.*)") end,
-  inflight = function(a) return BASE .. "/slow/v1/messages " .. a:match("inflight (.*)") end,
+  create = function(b, a) return b .. "/v1/messages " .. a:match("create (.*)") end,
+  text = function(b, a) return b .. "/stream/v1/messages " .. a:match("text (.*)") end,
+  events = function(b, a) return b .. "/stream/v1/messages " .. a:match("events (.*)") end,
+  image = function(b, a) return b .. "/upload/v1/messages " .. a:match("image (.*)") end,
+  inflight = function(b, a) return b .. "/slow/v1/messages " .. a:match("inflight (.*)") end,
 }
 local FLOOR_MODE = { create = "create", text = "stream", events = "stream", image = "image", inflight = "inflight" }
 
@@ -95,32 +134,60 @@ local function median(t)
   return (s[n // 2] + s[n // 2 + 1]) / 2
 end
 
--- Runs one client on one workload RUNS times; returns the list of parsed results.
-local function run(client, work, runs)
-  local args = WORK[work](client.id)
+-- The connections the server accepted for the requests of one run, and
+-- their protocols: the lines the 200 ms path logged since `from` (a byte
+-- offset into its log), each "connection-serial port protocol".
+local function log_size()
+  local f = io.open(SLOW_LOG)
+  if not f then return 0 end
+  local n = f:seek("end")
+  f:close()
+  return n
+end
+local function connections_since(from)
+  local f = io.open(SLOW_LOG)
+  if not f then return nil end
+  f:seek("set", from)
+  local seen, n, protos = {}, 0, {}
+  for serial, proto in f:read("a"):gmatch("(%d+) %d+ (%S+)") do
+    if not seen[serial] then seen[serial], n = true, n + 1 end
+    protos[proto] = true
+  end
+  f:close()
+  local list = {}
+  for p in pairs(protos) do list[#list + 1] = p end
+  table.sort(list)
+  return n, table.concat(list, "+")
+end
+
+-- Runs one client on one workload over one transport once; returns the
+-- parsed result (nil when the client does not do it, false when it failed).
+local function run(client, work, t)
+  if (t.only and not t.only[work]) or (t.clients and not t.clients[client.id]) then return nil end
+  local args = WORK[work](client.id, t.id)
   if not args then return nil end
   local cmd
-  if client.id == "floor" then
+  if client.id == "floor" or client.id == "floorpw" then
     if not FLOOR[work] then return nil end
-    cmd = client.cmd .. " " .. FLOOR_MODE[work] .. " " .. FLOOR[work](args)
+    cmd = client.cmd .. " " .. FLOOR_MODE[work] .. " " .. FLOOR[work](t.base, args) ..
+      (client.id == "floorpw" and " pipewait" or "")
   else
-    cmd = client.cmd .. " " .. BASE .. " " .. args
+    cmd = client.cmd .. " " .. t.base .. " " .. args
   end
-  local errlog = client.quiet and "/dev/null" or (LOG .. "/" .. client.id .. "-" .. work .. ".err")
-  local results = {}
-  for _ = 1, runs do
-    local out = sh(cmd .. " 2>" .. errlog)
-    local line = out:match("result ([^\n]*)")
-    if not line then
-      io.stderr:write(("  %s %s failed: %s\n"):format(client.id, work, cmd))
-      if errlog ~= "/dev/null" then io.stderr:write(sh("tail -5 " .. errlog)) end
-      return results, cmd
-    end
-    local r = {}
-    for k, v in line:gmatch("([%w_]+)=(%S+)") do r[k] = tonumber(v) end
-    results[#results + 1] = r
+  cmd = t.env .. cmd
+  local errlog = client.quiet and "/dev/null" or (LOG .. "/" .. client.id .. "-" .. t.id .. "-" .. work .. ".err")
+  local from = log_size()
+  local out = sh(cmd .. " 2>" .. errlog)
+  local line = out:match("result ([^\n]*)")
+  if not line then
+    io.stderr:write(("  %s %s %s failed: %s\n"):format(client.id, t.id, work, cmd))
+    if errlog ~= "/dev/null" then io.stderr:write(sh("tail -5 " .. errlog)) end
+    return false, cmd
   end
-  return results, cmd
+  local r = {}
+  for k, v in line:gmatch("([%w_]+)=(%S+)") do r[k] = tonumber(v) end
+  if work == "inflight" then r.conns, r.proto = connections_since(from) end
+  return r, cmd
 end
 
 -- The figures of one workload's results (each a median over the runs).
@@ -154,55 +221,110 @@ local FIGURES = {
     return { ms = median(wall), hwm_mb = median(hwm), ratio = median(ratio) }
   end,
   inflight = function(rs)
-    local wall, cpu = {}, {}
-    for i, r in ipairs(rs) do wall[i], cpu[i] = r.wall * 1e3, r.cpu * 1e3 end
-    return { ms = median(wall), cpu_ms = median(cpu) }
+    local wall, cpu, conns = {}, {}, {}
+    for i, r in ipairs(rs) do wall[i], cpu[i], conns[#conns + 1] = r.wall * 1e3, r.cpu * 1e3, r.conns end
+    return { ms = median(wall), cpu_ms = median(cpu), conns = median(conns), proto = rs[#rs].proto }
   end,
+  -- stall_ms: the timer's lateness; poll_ms: the longest client:poll(0)
+  -- (poll loop only); both the median of the runs' worst, and the worst run.
   stall = function(rs)
-    local st, worst, wall = {}, 0, {}
+    local st, worst, wall, poll, worst_poll = {}, 0, {}, {}, nil
     for i, r in ipairs(rs) do
       st[i], wall[i] = r.max_stall_ms, r.wall * 1e3
       if r.max_stall_ms > worst then worst = r.max_stall_ms end
+      if r.max_poll_ms then
+        poll[#poll + 1] = r.max_poll_ms
+        worst_poll = math.max(worst_poll or 0, r.max_poll_ms)
+      end
     end
-    return { stall_ms = median(st), worst_ms = worst, ms = median(wall) }
+    return { stall_ms = median(st), worst_ms = worst, ms = median(wall), poll_ms = median(poll),
+             worst_poll_ms = worst_poll }
   end,
 }
 local KIND = { create = "create", text = "stream", events = "stream", final = "stream", image = "image",
-               inflight = "inflight", stall = "stall", stall_uv = "stall" }
+               inflight = "inflight", stall = "stall", stall1 = "stall", stall_uv = "stall", stall_uv1 = "stall" }
 
--- Runs everything.
+-- Runs everything: R[transport][work][client] holds the figures.
 local t_start = os.time()
+local function loadavg() return (first_line(sh("cat /proc/loadavg")):match("^(%S+ %S+ %S+)")) or "?" end
+local load_start = loadavg()
 local R, CMDS = {}, {}
-local ORDER = { "create", "text", "events", "final", "image", "inflight", "stall", "stall_uv" }
--- Runs are interleaved (run 1 of every client, then run 2...), so that a
--- slow spell of the machine hits every client alike.
+for _, t in ipairs(TRANSPORTS) do R[t.id] = {} end
+local ORDER = { "create", "text", "events", "final", "image", "inflight", "stall", "stall1", "stall_uv", "stall_uv1" }
+-- Runs are interleaved (run 1 of every client over every transport, then
+-- run 2...), so that a slow spell of the machine hits every client alike.
 for _, work in ipairs(ORDER) do
-  R[work] = {}
   local all, cmds, failed = {}, {}, {}
   for i = 1, RUNS do
-    io.stderr:write(("  %-9s run %d/%d\n"):format(work, i, RUNS))
-    for _, c in ipairs(CLIENTS) do
-      local skip = failed[c.id] or (c.id == "curl" and work == "create" and i > 3)
-      if not skip then
-        local rs, cmd = run(c, work, 1)
-        if rs == nil then
-          failed[c.id] = true
-        elseif #rs == 0 then
-          failed[c.id] = true
-        else
-          all[c.id] = all[c.id] or {}
-          table.insert(all[c.id], rs[1])
-          cmds[c.id] = cmd
+    io.stderr:write(("  %-9s run %d/%d (%d s)\n"):format(work, i, RUNS, os.time() - t_start))
+    for _, t in ipairs(TRANSPORTS) do
+      for _, c in ipairs(CLIENTS) do
+        local key = t.id .. " " .. c.id
+        local skip = failed[key] or (c.id == "curl" and work == "create" and i > 3)
+        if not skip then
+          local r, cmd = run(c, work, t)
+          if r == false then
+            failed[key] = true
+          elseif r then
+            all[key] = all[key] or {}
+            table.insert(all[key], r)
+            cmds[key] = cmd
+          end
         end
       end
     end
   end
-  for _, c in ipairs(CLIENTS) do
-    if all[c.id] then
-      R[work][c.id] = FIGURES[KIND[work]](all[c.id])
-      R[work][c.id].runs = #all[c.id]
-      CMDS[#CMDS + 1] = cmds[c.id]
+  for _, t in ipairs(TRANSPORTS) do
+    R[t.id][work] = {}
+    for _, c in ipairs(CLIENTS) do
+      local rs = all[t.id .. " " .. c.id]
+      if rs then
+        R[t.id][work][c.id] = FIGURES[KIND[work]](rs)
+        R[t.id][work][c.id].runs = #rs
+        CMDS[#CMDS + 1] = cmds[t.id .. " " .. c.id]
+      end
     end
+  end
+end
+
+-- LÖVE (examples/love, async mode) under xvfb-run against the paced stream:
+-- the game's own worst frame and longest client:poll(0) while streaming.
+-- BENCH_LOVE=0 skips it; it needs love and xvfb-run.
+local LOVE, LOVE_PACE
+if os.getenv("BENCH_LOVE") ~= "0" and sh("command -v love && command -v xvfb-run") ~= "" then
+  LOVE_PACE = ("%s text deltas %s ms apart"):format(os.getenv("BENCH_PACED_DELTAS") or "100",
+                                                     os.getenv("BENCH_PACED_MS") or "20")
+  LOVE = {}
+  local all = {}
+  local root = first_line(sh("pwd"))
+  for i = 1, math.min(RUNS, 3) do
+    io.stderr:write(("  love      run %d/%d\n"):format(i, math.min(RUNS, 3)))
+    for _, t in ipairs(TRANSPORTS) do
+      local ca = t.env:match("BENCH_CA=(%S+)")
+      local cmd = ("LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy ANTHROPIC_API_KEY=sk-bench ANTHROPIC_SDK_ROOT=%s " ..
+                   "ANTHROPIC_BASE_URL=%s/paced LOVE_DEMO_MODE=async LOVE_DEMO_OUT=%s/love-%s.txt%s timeout 60 " ..
+                   "%sxvfb-run -a -s '-screen 0 1024x768x24' love examples/love"):format(root, t.base, LOG, t.id,
+                   ca and (" ANTHROPIC_CA_FILE=" .. ca) or "", pin)
+      local line = sh(cmd .. " 2>" .. LOG .. "/love-" .. t.id .. ".err"):match("love%-demo: ([^\n]*)")
+      if line and line:match("error=nil") then
+        local r = {}
+        for k, v in line:gmatch("([%w_]+)=(%S+)") do r[k] = tonumber(v) end
+        all[t.id] = all[t.id] or {}
+        table.insert(all[t.id], r)
+        if i == 1 then CMDS[#CMDS + 1] = cmd end
+      else
+        io.stderr:write(("  love %s failed: %s\n"):format(t.id, line or cmd))
+      end
+    end
+  end
+  for id, rs in pairs(all) do
+    local l = {}
+    for _, k in ipairs({ "worst_frame_ms", "worst_poll_ms", "streaming_frames", "deltas", "stream_s" }) do
+      local v = {}
+      for j, r in ipairs(rs) do v[j] = r[k] end
+      l[k] = median(v)
+    end
+    LOVE[id] = l
   end
 end
 
@@ -210,7 +332,7 @@ end
 -- every request: one more create run with a model it does not warn about.
 local ts_nowarn
 do
-  local out = sh("BENCH_MODEL=claude-opus-4-6 " .. CLIENTS[4].cmd .. " " .. BASE .. " " .. WORK.create("ts") ..
+  local out = sh("BENCH_MODEL=claude-opus-4-6 " .. TS_CMD .. " " .. BASE .. " " .. WORK.create("ts", "plain") ..
                  " 2>&1")
   local line = out:match("result ([^\n]*)")
   if line then
@@ -270,6 +392,8 @@ local VERSIONS = {
   { "node", ver("node --version") },
   { "curl program", ver("curl --version") },
   { "LuaSocket", ver("lua5.4 -e 'print(require(\"socket\")._VERSION)'") },
+  { "LuaSec (lua-sec)", ver("lua5.4 -e 'print(require(\"ssl\")._VERSION)'") },
+  { "OpenSSL", ver("openssl version") },
   { "lua-cjson", ver("lua5.4 -e 'print(require(\"cjson\")._VERSION)'") },
   { "luv", ver("lua5.4 -e 'print(require(\"luv\").version_string())'") },
   { "nginx", ver("nginx -v") .. " + libnginx-mod-http-echo " ..
@@ -290,12 +414,13 @@ local function ratio(v, f)
   if v == nil or f == nil or f == 0 then return "—" end
   return ("%.2f×"):format(v / f)
 end
-local function get(work, id, key) return R[work][id] and R[work][id][key] end
+local function get(t, work, id, key) return R[t][work] and R[t][work][id] and R[t][work][id][key] end
 
 local lines = {}
 local function out(s) lines[#lines + 1] = s or "" end
 
 local function tbl(title, header, rows)
+  if #rows == 0 then return end
   out("### " .. title)
   out()
   out("| " .. table.concat(header, " | ") .. " |")
@@ -306,49 +431,60 @@ local function tbl(title, header, rows)
   out()
 end
 
-local fl = function(work, key) return get(work, "floor", key) end
-
-local rows = {}
-for _, c in ipairs(CLIENTS) do
-  local r = R.create[c.id]
-  if r then
-    rows[#rows + 1] = { c.name, num(r.rps, 0), ratio(r.rps, fl("create", "rps")), num(r.cpu_us, 1),
-                        ratio(r.cpu_us, fl("create", "cpu_us")), num(r.cold_us, 1) }
-  end
-end
-local create_rows = rows
-
-local function stream_rows(work, key)
-  local t = {}
+-- One row per client that has figures for `work` over transport `t`.
+local function rows_of(t, work, row)
+  local rows = {}
   for _, c in ipairs(CLIENTS) do
-    local r = R[work][c.id]
-    if r then
-      t[#t + 1] = { c.name, num(r[key], 0), ratio(r[key], fl(work, key)), num(r.mb_s, 1),
-                    ratio(r.mb_s, fl(work, "mb_s")), num(r.ms, 1) }
-    end
+    local r = R[t][work] and R[t][work][c.id]
+    if r then rows[#rows + 1] = row(c, r) end
   end
-  return t
+  return rows
 end
 
-local image_rows, inflight_rows, stall_rows = {}, {}, {}
-for _, c in ipairs(CLIENTS) do
-  local r = R.image[c.id]
-  if r then
-    image_rows[#image_rows + 1] = { c.name, num(r.ms, 0), ratio(r.ms, fl("image", "ms")), num(r.hwm_mb, 1),
-                                    ("%.2f×"):format(r.ratio) }
+-- The results tables of one transport.
+local function results(t)
+  local fl = function(work, key) return get(t, work, "floor", key) end
+  tbl("Sequential create, one reused connection", { "client", "req/s", "× floor", "CPU µs/req (warm)", "× floor",
+                                                    "CPU µs/req (first 200)" }, rows_of(t, "create", function(c, r)
+    return { c.name, num(r.rps, 0), ratio(r.rps, fl("create", "rps")), num(r.cpu_us, 1),
+             ratio(r.cpu_us, fl("create", "cpu_us")), num(r.cold_us, 1) }
+  end))
+  local function stream_rows(work, key)
+    return rows_of(t, work, function(c, r)
+      return { c.name, num(r[key], 0), ratio(r[key], fl(work, key)), num(r.mb_s, 1), ratio(r.mb_s, fl(work, "mb_s")),
+               num(r.ms, 1) }
+    end)
   end
-  r = R.inflight[c.id]
-  if r then
-    inflight_rows[#inflight_rows + 1] = { c.name, num(r.ms, 1), ratio(r.ms, fl("inflight", "ms")), num(r.cpu_ms, 1) }
-  end
-  for _, w in ipairs({ "stall", "stall_uv" }) do
-    r = R[w][c.id]
-    if r then
-      local how = w == "stall_uv" and "luv loop + anthropic.uv" or
+  tbl("Streaming: text deltas delivered to Lua (s:text(); TS: .on('text'))",
+      { "client", "text deltas/s", "× floor", "MB/s (wire)", "× floor", "ms per stream" },
+      stream_rows("text", "deltas_s"))
+  tbl("Streaming: every event as a table (s:events(); TS: for await)",
+      { "client", "events/s", "× floor", "MB/s (wire)", "× floor", "ms per stream" }, stream_rows("events", "events_s"))
+  tbl("Streaming: final message only (s:final_message(); TS: finalMessage())",
+      { "client", "messages/s", "—", "MB/s (wire)", "× floor", "ms per stream" }, rows_of(t, "final", function(c, r)
+        return { c.name, num(1000 / r.ms, 1), "", num(r.mb_s, 1), ratio(r.mb_s, fl("events", "mb_s")), num(r.ms, 1) }
+      end))
+  tbl("A 20 MB image (anthropic.image.file) in one create", { "client", "wall ms", "× floor", "peak RSS MB (VmHWM)",
+                                                              "peak RSS / payload" }, rows_of(t, "image", function(c, r)
+    return { c.name, num(r.ms, 0), ratio(r.ms, fl("image", "ms")), num(r.hwm_mb, 1), ("%.2f×"):format(r.ratio) }
+  end))
+  tbl("64 requests in flight against the 200 ms path, from one thread",
+      { "client", "wall ms", "× floor", "CPU ms", "connections opened", "protocol" }, rows_of(t, "inflight",
+        function(c, r)
+          return { c.name, num(r.ms, 1), ratio(r.ms, fl("inflight", "ms")), num(r.cpu_ms, 1), num(r.conns, 0),
+                   r.proto or "—" }
+        end))
+  local stall_rows = {}
+  for _, w in ipairs({ "stall", "stall1", "stall_uv", "stall_uv1" }) do
+    for _, r in ipairs(rows_of(t, w, function(c, r)
+      local how = w:match("^stall_uv") and "luv loop + anthropic.uv" or
         (c.id == "ts" and "node event loop, setInterval 1 ms" or "client:poll(0) loop")
-      stall_rows[#stall_rows + 1] = { c.name, how, num(r.stall_ms, 2), num(r.worst_ms, 2), num(r.ms, 0) }
-    end
+      return { c.name, how, w:match("1$") and "1" or "16", num(r.poll_ms, 2), num(r.worst_poll_ms, 2),
+               num(r.stall_ms, 2), num(r.worst_ms, 2), num(r.ms, 0) }
+    end)) do stall_rows[#stall_rows + 1] = r end
   end
+  tbl("Host-loop stall: a 1 ms timer while streams start and run", { "client", "loop", "streams",
+      "longest poll(0) ms (median)", "worst", "timer late ms (median)", "worst", "wall ms" }, stall_rows)
 end
 
 -- Targets (Lua 5.4).
@@ -358,23 +494,68 @@ local function target(what, value, ok, fmt)
                             value and (ok and "**reached**" or "**missed**") or "—" }
 end
 do
-  local cpu, floor_cpu = get("create", "lua54", "cpu_us"), fl("create", "cpu_us")
+  local fl = function(work, key) return get("plain", work, "floor", key) end
+  local function lua54(work, key) return get("plain", work, "lua54", key) end
+  local cpu, floor_cpu = lua54("create", "cpu_us"), fl("create", "cpu_us")
   local rr = cpu and floor_cpu and cpu / floor_cpu
   target("client CPU per sequential create ≤ 1.3× the C floor's", rr, rr and rr <= 1.3,
          "%.2f× (" .. num(cpu, 1) .. " µs vs " .. num(floor_cpu, 1) .. " µs)")
-  local d = get("text", "lua54", "deltas_s")
+  local d = lua54("text", "deltas_s")
   target("≥ 2 M text deltas/s through s:text()", d, d and d >= 2e6, "%.0f deltas/s")
-  local e = get("events", "lua54", "events_s")
+  local e = lua54("events", "events_s")
   target("≥ 1 M events/s through s:events()", e, e and e >= 1e6, "%.0f events/s")
-  local im = get("image", "lua54", "ratio")
+  local im = lua54("image", "ratio")
   target("20 MB image: peak RSS < 3× payload", im, im and im < 3,
-         "%.2f× (" .. num(get("image", "lua54", "hwm_mb"), 1) .. " MB)")
-  local inf = get("inflight", "lua54", "ms")
+         "%.2f× (" .. num(lua54("image", "hwm_mb"), 1) .. " MB)")
+  local inf = lua54("inflight", "ms")
   target("64 in flight at 200 ms: < 230 ms wall", inf, inf and inf < 230, "%.1f ms")
-  local st = get("stall", "lua54", "stall_ms")
+  local st = lua54("stall", "stall_ms")
   target("host-loop stall with 16 streams (poll loop) < 2 ms", st, st and st < 2, "%.2f ms (median of runs' worst)")
-  local su = get("stall_uv", "lua54", "stall_ms")
+  local su = lua54("stall_uv", "stall_ms")
   target("host-loop stall with 16 streams (luv + anthropic.uv) < 2 ms", su, su and su < 2, "%.2f ms")
+end
+
+-- Issue 13's targets, each over every transport (status: over TLS with the
+-- bench CA, as the issue measured; "bundle" is the same with the system's
+-- CA bundle, where it was run).
+local TLS_TARGETS = {}
+do
+  local function each(fn)
+    local v = {}
+    for i, t in ipairs(TRANSPORTS) do v[i] = fn(t.id) end
+    return v
+  end
+  local function add(what, goal, vals, fmt, ok)
+    local row = { what, goal }
+    for i = 1, #TRANSPORTS do row[#row + 1] = vals[i] and fmt(vals[i], TRANSPORTS[i].id) or "—" end
+    local v = vals[2]
+    row[#row + 1] = v == nil and "not measured" or (ok(v) and "**reached**" or "**missed**")
+    TLS_TARGETS[#TLS_TARGETS + 1] = row
+  end
+  local ms = function(v) return ("%.2f ms"):format(v) end
+  add("longest single client:poll(0) while 16 streams start and run", "≤ 1 ms",
+      each(function(t) return get(t, "stall", "lua54", "poll_ms") end), ms, function(v) return v <= 1 end)
+  add("the same with 1 stream", "≤ 0.5 ms",
+      each(function(t) return get(t, "stall1", "lua54", "poll_ms") end), ms, function(v) return v <= 0.5 end)
+  add("the same under the uv driver: a luv 1 ms timer's worst lateness, 16 streams", "≤ 1 ms",
+      each(function(t) return get(t, "stall_uv", "lua54", "stall_ms") end), ms, function(v) return v <= 1 end)
+  add("client CPU per sequential create (keep-alive) vs the C floor over the same transport", "≤ 1.2×",
+      each(function(t)
+        local a, b = get(t, "create", "lua54", "cpu_us"), get(t, "create", "floor", "cpu_us")
+        return a and b and a / b
+      end), function(v, t)
+        return ("%.2f× (%s vs %s µs)"):format(v, num(get(t, "create", "lua54", "cpu_us")),
+                                              num(get(t, "create", "floor", "cpu_us")))
+      end, function(v) return v <= 1.2 end)
+  add("text deltas/s through s:text()", "≥ 2 M", each(function(t) return get(t, "text", "lua54", "deltas_s") end),
+      function(v) return num(v, 0) end, function(v) return v >= 2e6 end)
+  add("64 concurrent creates at 200 ms: wall, connections opened", "≤ 230 ms, 1 connection",
+      each(function(t) return get(t, "inflight", "lua54", "ms") end), function(v, t)
+        return ("%.0f ms, %s (%s)"):format(v, num(get(t, "inflight", "lua54", "conns"), 0),
+                                           get(t, "inflight", "lua54", "proto") or "?")
+      end, function(v) return v <= 230 and get("tls", "inflight", "lua54", "conns") == 1 end)
+  add("20 MB image: peak RSS / payload", "≤ 2.0", each(function(t) return get(t, "image", "lua54", "ratio") end),
+      function(v) return ("%.2f×"):format(v) end, function(v) return v <= 2.0 end)
 end
 
 -- The report.
@@ -394,6 +575,8 @@ do
 end
 out(("- command: `make bench` (BENCH_RUNS=%d%s); run time %d s"):format(RUNS, QUICK and ", BENCH_QUICK=1" or "",
                                                                       elapsed))
+out(("- load average (1, 5, 15 min) at the start: %s; at the end: %s (other work on the machine makes the" ..
+     " figures noisy; compare ratios within one run)"):format(load_start, loadavg()))
 out(("- pinning: server (nginx, one worker) on core %s, each client on core %s (taskset)"):format(SERVER_CPU,
                                                                                                  CLIENT_CPU))
 out(("- stream: %d events, %d text deltas, %.2f MB (bench/gen_stream.lua)"):format(stream_info.events,
@@ -401,55 +584,84 @@ out(("- stream: %d events, %d text deltas, %.2f MB (bench/gen_stream.lua)"):form
                                                                                   stream_info.bytes / 1e6))
 out("- every figure is the median of the runs (5 unless noted); × is the ratio to the C floor")
 out()
-out("## Targets (lua-anthropic under Lua 5.4)")
+out("## Issue 13: host loops over TLS and HTTP/2 (lua-anthropic under Lua 5.4)")
+out()
+do
+  local head = { "figure", "target" }
+  for _, t in ipairs(TRANSPORTS) do head[#head + 1] = t.name end
+  head[#head + 1] = "status (TLS, bench CA)"
+  out("| " .. table.concat(head, " | ") .. " |")
+  out("|---|---|" .. ("---:|"):rep(#TRANSPORTS) .. "---|")
+  for _, t in ipairs(TLS_TARGETS) do out("| " .. table.concat(t, " | ") .. " |") end
+end
+out()
+out("Each figure is the median over the runs of each run's worst (the longest `client:poll(0)` call; the")
+out("timer's largest lateness). \"bench CA\": clients verify against the self-signed CA of bench/tls.sh")
+out("alone, as the issue measured. \"system CA bundle\": against Debian's CA bundle plus that CA, what a")
+out("client loads to reach the real API (libcurl 7.88 reads and parses the file for every new")
+out("connection); run for the host-loop and in-flight figures only. Connections opened: distinct nginx")
+out("connection serial numbers in the 200 ms path's access log during the run (bench/nginx.conf.in).")
+out()
+if LOVE then
+  out("### LÖVE: the example game's worst frame while streaming (async mode, luajit, Xvfb)")
+  out()
+  out("| transport | worst frame ms | longest client:poll(0) ms | frames | deltas | stream s |")
+  out("|---|---:|---:|---:|---:|---:|")
+  for _, t in ipairs(TRANSPORTS) do
+    local l = LOVE[t.id]
+    if l then
+      out(("| %s | %.2f | %.3f | %d | %d | %.2f |"):format(t.name, l.worst_frame_ms, l.worst_poll_ms,
+                                                           l.streaming_frames, l.deltas, l.stream_s))
+    end
+  end
+  out()
+  out("bench/run.lua: examples/love under xvfb-run with software GL, pointed at nginx's paced stream")
+  out("(`/paced/v1/messages`, " .. LOVE_PACE .. "); with TLS through ANTHROPIC_CA_FILE. Median of " ..
+      "the runs (each the game's own figures: its longest `dt` and `client:poll(0)` while streaming).")
+  out()
+end
+out("## Targets (plain HTTP, lua-anthropic under Lua 5.4)")
 out()
 out("| target | measured | |")
 out("|---|---:|---|")
 for _, t in ipairs(TARGETS) do out("| " .. table.concat(t, " | ") .. " |") end
 out()
-out("## Results")
-out()
-tbl("Sequential create, one reused connection", { "client", "req/s", "× floor", "CPU µs/req (warm)", "× floor",
-                                                  "CPU µs/req (first 200)" }, create_rows)
-if ts_nowarn then
-  out(("The TypeScript SDK prints a deprecation warning for the guide's model (`claude-sonnet-4-5`) on " ..
-       "every request (its stderr goes to /dev/null here); with a model it does not warn about it takes " ..
-       "%.0f µs CPU per request. curl: 100 requests, 3 runs; LuaSocket has no keep-alive, so it opens a " ..
-       "connection per request; \"first 200\" is the CPU of the warm-up requests (10 for curl), " ..
-       "connection included, start-up excluded."):format(ts_nowarn))
+for _, t in ipairs(TRANSPORTS) do
+  out("## Results: " .. t.name .. (t.only and (t.only.create and " (issue 13's figures only)" or
+                                               " (host-loop and in-flight figures only)") or ""))
   out()
+  results(t.id)
 end
-tbl("Streaming: text deltas delivered to Lua (s:text(); TS: .on('text'))",
-    { "client", "text deltas/s", "× floor", "MB/s (wire)", "× floor", "ms per stream" },
-    stream_rows("text", "deltas_s"))
-tbl("Streaming: every event as a table (s:events(); TS: for await)",
-    { "client", "events/s", "× floor", "MB/s (wire)", "× floor", "ms per stream" }, stream_rows("events", "events_s"))
-tbl("Streaming: final message only (s:final_message(); TS: finalMessage())",
-    { "client", "messages/s", "—", "MB/s (wire)", "× floor", "ms per stream" }, (function()
-      local t = {}
-      for _, c in ipairs(CLIENTS) do
-        local r = R.final[c.id]
-        if r then
-          t[#t + 1] = { c.name, num(1000 / r.ms, 1), "", num(r.mb_s, 1), ratio(r.mb_s, fl("events", "mb_s")),
-                        num(r.ms, 1) }
-        end
-      end
-      return t
-    end)())
-out("The floor splits events with the SDK's C SSE parser and decodes no JSON; its \"text deltas\" are the")
-out("events whose data contains `\"text_delta\"`. curl and LuaSocket decode each event with lua-cjson.")
+out("## Notes on the results")
 out()
-tbl("A 20 MB image (anthropic.image.file) in one create", { "client", "wall ms", "× floor", "peak RSS MB (VmHWM)",
-                                                            "peak RSS / payload" }, image_rows)
-tbl("64 requests in flight against the 200 ms path, from one thread",
-    { "client", "wall ms", "× floor", "CPU ms" }, inflight_rows)
-out("LuaSocket is blocking (64 × 200 ms): not run. curl: 64 processes started at once.")
+if ts_nowarn then
+  out(("- The TypeScript SDK prints a deprecation warning for the guide's model (`claude-sonnet-4-5`) on " ..
+       "every request (its stderr goes to /dev/null here); with a model it does not warn about it takes " ..
+       "%.0f µs CPU per request (plain HTTP)."):format(ts_nowarn))
+end
+out("- curl: 100 requests (TLS: 30), 3 runs; LuaSocket has no keep-alive, so it opens a connection per")
+out("  request (over TLS a full handshake per request through lua-sec: 300 requests); \"first 200\" is the")
+out("  CPU of the warm-up requests (10 for curl, 20 for LuaSocket over TLS, 5 for curl over TLS), connection")
+out("  included, start-up excluded.")
+out("- The floor splits events with the SDK's C SSE parser and decodes no JSON; its \"text deltas\" are the")
+out("  events whose data contains `\"text_delta\"`. curl and LuaSocket decode each event with lua-cjson.")
+out("- In flight: LuaSocket is blocking (64 × 200 ms): not run. curl: 64 processes started at once. The")
+out("  \"C floor + CURLOPT_PIPEWAIT\" row is libcurl told to wait for one multiplexed connection: the")
+out("  figure lua-anthropic can reach once it sets PIPEWAIT. Connections are counted from the requests")
+out("  the server logged, so a connection opened and never used for a request would not be counted.")
+out("- Stall: \"longest poll(0)\" is the longest single `client:poll(0)` call; \"timer late\" is how late the")
+out("  1 ms timer ran past its due time (under luv: the longest gap between ticks, less 1 ms).")
+out("- TLS: nginx 1.22 `listen ... ssl http2` (ALPN h2; node's fetch speaks HTTP/1.1), TLS 1.3, ECDSA")
+out("  P-256 certificate; TypeScript gets the CA through NODE_EXTRA_CA_CERTS, curl through --cacert,")
+out("  LuaSocket through lua-sec's `cafile`, the floor and lua-anthropic through CURLOPT_CAINFO (`ca_file`).")
+out("- The image goes to `/upload/v1/messages`, which reads the body before answering: nginx 1.22 leaves an")
+out("  unread HTTP/2 request body unacknowledged, and a 27 MB upload to a `return` location stalls.")
+out("- Not measurable with today's API: PIPEWAIT, a share handle (TLS sessions, CA cache) and")
+out("  Accept-Encoding cannot be switched on from Lua, so their effect shows only in the floor + PIPEWAIT")
+out("  row; the uv driver has no poll(0) call of its own, so its figure is the luv timer's lateness; the")
+out("  worker-thread driver does not exist yet (when it does, the same poll(0) and timer figures measure it).")
 out()
-tbl("Host-loop stall: a 1 ms timer with 16 streams in flight", { "client", "loop", "stall ms (median)",
-                                                                 "worst ms", "wall ms" }, stall_rows)
-out("Stall: how late the 1 ms timer ran past its due time (the longest gap between ticks, less 1 ms).")
-out()
-out("### Instructions (callgrind Ir)")
+out("## Instructions (callgrind Ir, plain HTTP)")
 out()
 out("| client | one create | one stream (" .. stream_info.deltas .. " deltas) | per text delta |")
 out("|---|---:|---:|---:|")

@@ -1,7 +1,9 @@
 -- A pure-Lua client on LuaSocket (socket.http, ltn12, mime.b64) with
 -- lua-cjson, as a script without a C HTTP library would do it. socket.http
 -- has no keep-alive: every request opens (and closes) its own connection.
--- Same modes and output as bench/lua_client.lua (cpu: os.clock()).
+-- Same modes and output as bench/lua_client.lua (cpu: os.clock()). An https
+-- BASE goes through LuaSec's ssl.https (Debian's lua-sec), verifying the
+-- server against the CA file in BENCH_CA; each request is a new TLS session.
 --   lua5.4 socket_client.lua BASE create N WARMUP | text K | events K | image FILE
 local http = require("socket.http")
 local socket = require("socket")
@@ -10,12 +12,20 @@ local mime = require("mime")
 local cjson = require("cjson")
 
 local base, mode = arg[1], arg[2]
+local CA = os.getenv("BENCH_CA")
+local request = http.request
+if base and base:match("^https:") then
+  request = function(t)
+    t.cafile, t.verify, t.protocol = CA, "peer", "any"
+    return require("ssl.https").request(t)
+  end
+end
 local now, clock = socket.gettime, os.clock
 local BODY = '{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hello, Claude"}]}'
 local STREAM_BODY = BODY:sub(1, -2) .. ',"stream":true}'
 
 local function post(path, body, sink)
-  local _, code = http.request({
+  local _, code = request({
     url = base .. path .. "/v1/messages",
     method = "POST",
     headers = {
@@ -118,7 +128,7 @@ function modes.image(path)
     } } },
   })
   local parts = {}
-  post("", body, ltn12.sink.table(parts))
+  post("/upload", body, ltn12.sink.table(parts))
   result({ wall = now() - w0, cpu = clock() - c0, payload = #raw, hwm_kb = hwm_kb() })
 end
 

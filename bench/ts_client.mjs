@@ -80,7 +80,7 @@ const modes = {
   },
 
   async image(path) {
-    const c = client();
+    const c = client("/upload");
     const w0 = now();
     const c0 = cpu();
     const raw = readFileSync(path);

@@ -6,7 +6,9 @@
 --
 -- Talks to the real API when ANTHROPIC_API_KEY is set (ANTHROPIC_BASE_URL
 -- overrides the address: examples/love/test.sh points it at the local fake
--- server). See examples/love/README.md for how LÖVE finds anthropic.core.
+-- server; ANTHROPIC_CA_FILE names a CA file for an https address, as the
+-- benchmarks' TLS frame measurement does). See examples/love/README.md for
+-- how LÖVE finds anthropic.core.
 --
 -- Test hooks (environment): LOVE_DEMO_OUT=path writes the text drawn when the
 -- stream ended, LOVE_DEMO_SCREENSHOT=path captures the window as PNG, and
@@ -54,6 +56,7 @@ local function client_options()
   return {
     api_key = os.getenv("ANTHROPIC_API_KEY") or "sk-love-demo",
     base_url = os.getenv("ANTHROPIC_BASE_URL"),
+    ca_file = os.getenv("ANTHROPIC_CA_FILE"),
   }
 end
 
@@ -85,7 +88,7 @@ local function start_thread(path, cpath)
   channel:clear()
   worker = love.thread.newThread("worker.lua")
   local o = client_options()
-  worker:start(path, cpath, "anthropic_reply", o.api_key, o.base_url or "", MODEL, PROMPT)
+  worker:start(path, cpath, "anthropic_reply", o.api_key, o.base_url or "", MODEL, PROMPT, o.ca_file or "")
 end
 
 function love.load(args)

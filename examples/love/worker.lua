@@ -3,7 +3,7 @@
 -- delta goes back to the game through a love.thread channel as a string; the
 -- end goes as a table {stop_reason = ...} or {error = ...}.
 -- luacheck: globals love
-local path, cpath, channel_name, api_key, base_url, model, prompt = ...
+local path, cpath, channel_name, api_key, base_url, model, prompt, ca_file = ...
 require("love.thread")
 local out = love.thread.getChannel(channel_name)
 
@@ -12,7 +12,8 @@ package.path, package.cpath = path, cpath
 
 local ok, err = pcall(function()
   local anthropic = require("anthropic")
-  local client = anthropic.new({ api_key = api_key, base_url = base_url ~= "" and base_url or nil })
+  local client = anthropic.new({ api_key = api_key, base_url = base_url ~= "" and base_url or nil,
+                                 ca_file = ca_file ~= "" and ca_file or nil })
   local stream, serr = client.messages.stream({
     model = model, max_tokens = 300, messages = { { role = "user", content = prompt } },
   })
