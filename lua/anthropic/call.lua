@@ -32,15 +32,16 @@ M.Call = Call
 local function launch(self)
   local client = self.client
   client.backoff[self] = nil
-  self.retry_at = nil
+  self.retry_at, self.waiting = false, false
   self.attempts = self.attempts + 1
   local spec, err = wire.spec(client, self.req, self.body, self.attempts - 1)
   if not spec then
     err.attempts = self.attempts
-    self.transfer, self.settled, self.error = nil, true, err
+    self.transfer, self.settled, self.error = false, true, err
     return false
   end
   self.transfer = client.session:request(spec)
+  self.waiting = self.goal == "head" and "head" or "done"
   return true
 end
 
@@ -49,13 +50,24 @@ end
 -- once here; misuse raises), headers, betas, accept, timeout, idle_timeout,
 -- max_retries, and the sink fields stream, lines, output, multipart.
 function M.start(client, req, goal)
-  req = wire.prepare(client, req)
+  -- A platform (`client.platform`: Bedrock, Vertex) may rewrite the path and
+  -- body, once per call, before the body is encoded.
+  local platform = client.platform
+  if platform then req = platform.prepare(client, req) end
+  -- (Every field is in the constructor, false until set, so the table is
+  -- made at its size once: a call is made for every request.)
   local self = setmetatable({
     client = client, req = req, goal = goal or "value",
     body = req.body ~= nil and wire.encode(client, req.body) or nil,
     max_retries = req.max_retries or client.max_retries,
-    attempts = 0,    -- attempts started
-    settled = false, -- the goal is reached, or `error` is final
+    attempts = 0,      -- attempts started
+    settled = false,   -- the goal is reached, or `error` is final
+    transfer = false,  -- the transfer of the current attempt
+    waiting = false,   -- what step waits for: "head", "done" or "retry"
+    retry_at = false,  -- when the back-off ends (core.now() seconds)
+    value = false,     -- a "value" call's decoded body
+    response = false,  -- the response record, once the goal is reached
+    error = false,     -- the final error
   }, Call)
   launch(self)
   return self
@@ -68,7 +80,7 @@ function Call:retry(err)
   if self.transfer then self.transfer:close() end
   local delay = retry.after_failure(err, self.attempts, self.max_retries)
   if delay then
-    self.settled = false
+    self.settled, self.waiting = false, "retry"
     self.retry_at = core.now() + delay
     self.client.backoff[self] = self.retry_at
     return true
@@ -77,9 +89,9 @@ function Call:retry(err)
   return false
 end
 
-local function succeed(self, value, record)
-  self.settled, self.value, self.response = true, value, record
-  if value ~= nil then response.remember(value, record) end
+-- A "head" or "body" call reached its goal.
+local function succeed(self, record)
+  self.settled, self.response = true, record
   return true
 end
 
@@ -87,8 +99,10 @@ end
 local function judge_value(self, t)
   local value, info = wire.outcome(self.client, t, self.attempts)
   t:close()
-  if value ~= nil then return succeed(self, value, info) end
-  return not self:retry(info)
+  if value == nil then return not self:retry(info) end
+  self.settled, self.value, self.response = true, value, info
+  response.remember(value, info)
+  return true
 end
 
 -- Judges a failed attempt of a "head" or "body" call, once it is finished.
@@ -139,7 +153,7 @@ function Call:step()
     return false
   end
   if not head_failed(self, t) then
-    return succeed(self, nil, response.record(t:status(), t, self.attempts))
+    return succeed(self, response.record(t:status(), t, self.attempts))
   end
   if not t:done() then
     self.waiting = "done"
@@ -151,14 +165,15 @@ end
 --- Blocks (or yields, inside an `anthropic.async` task) until the call is
 -- settled. Returns true when its goal was reached, false when `call.error` is set.
 function Call:wait()
-  while not self:step() do
+  while not self.settled do
     if self.waiting == "retry" then
       async.sleep(math.max(0, self.retry_at - core.now()))
     else
       async.wait(self.client, self.transfer, self.waiting)
     end
+    self:step()
   end
-  return self.error == nil
+  return not self.error
 end
 
 --- The outcome of a settled "value" call: the decoded body, or nil, err.

@@ -108,7 +108,10 @@ Client.__close = Client.close -- `local client <close> = anthropic.new()` on 5.4
 -- betas, timeout, max_retries (see `anthropic.call`). Blocks, or yields
 -- inside `anthropic.async`.
 function Client:request(req)
-  return call.run(self, req, "value"):result()
+  local c = call.start(self, req, "value")
+  c:wait()
+  if c.error then return nil, c.error end
+  return c.value
 end
 
 --- Starts a request without waiting: an `anthropic.request`;

@@ -21,16 +21,16 @@ M.NONSTREAMING_MAX_TOKENS = math.floor(600 * 128000 / 3600)
 -- A POST of body to path with the request options o; the params that are
 -- headers (workspace_id, user_profile_id) go there.
 local function post(client, where, path, body, o)
-  local req = { method = "POST", path = path, headers = o.headers, betas = o.betas,
+  local req = { method = "POST", path = path, headers = o.headers, betas = o.betas, body = body,
                 timeout = o.timeout or client.timeout, max_retries = o.max_retries }
-  req.body = endpoint.lift_headers(where, body, req)
+  if body.workspace_id ~= nil or body.user_profile_id ~= nil then req.body = endpoint.lift_headers(where, body, req) end
   return req
 end
 
 -- The request of `create`: checks params and options; refuses what would
 -- outlive the default timeout without streaming.
 local function create_request(client, where, params, opts, async)
-  check_params(where, params)
+  if type(params) ~= "table" then check_params(where, params) end
   local o, callbacks = options.request(where, opts, async and "async")
   if params.stream == true then
     raise(where .. ": stream = true needs messages.stream (create returns whole messages)")

@@ -176,10 +176,14 @@ local function with(extra)
 end
 local KNOWN = { stream = with(M.STREAM_CALLBACKS), async = with(M.ASYNC_CALLBACKS) }
 
+-- The checked options of a call that gave none (read only: shared).
+local NO_OPTIONS = {}
+
 --- The checked per-request options of an API call; for `kind` "stream"
 -- (or true) or "async", its callbacks as a second result.
 function M.request(where, opts, kind)
   if kind == true then kind = "stream" end
+  if opts == nil then return NO_OPTIONS end -- the common case: nothing to check
   opts = check_types(where, opts, KNOWN[kind] or M.REQUEST)
   check_seconds(where, "timeout", opts.timeout)
   check_seconds(where, "stream_idle_timeout", opts.stream_idle_timeout)

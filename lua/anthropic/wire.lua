@@ -65,13 +65,27 @@ local function anthropic_authorize(_, spec, caller_auth, s)
     raise("anthropic: no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, " ..
           "or pass api_key or auth_token to anthropic.new")
   end
-  local key, token, err
-  key, err = resolve("api_key", s.api_key)
-  if err then return nil, err end
-  token, err = resolve("auth_token", s.auth_token)
-  if err then return nil, err end
-  if key then list[#list + 1] = "x-api-key: " .. key end
-  if token then list[#list + 1] = "authorization: Bearer " .. token end
+  local key, token = s.api_key, s.auth_token
+  local err
+  if type(key) == "function" then
+    key, err = resolve("api_key", key)
+    if err then return nil, err end
+  end
+  if type(token) == "function" then
+    token, err = resolve("auth_token", token)
+    if err then return nil, err end
+  end
+  -- (The header lines of string credentials are made once per client.)
+  if key then
+    local line = key == s.api_key and s.key_line or "x-api-key: " .. key
+    if key == s.api_key then s.key_line = line end
+    list[#list + 1] = line
+  end
+  if token then
+    local line = token == s.auth_token and s.token_line or "authorization: Bearer " .. token
+    if token == s.auth_token then s.token_line = line end
+    list[#list + 1] = line
+  end
   return spec
 end
 
@@ -159,15 +173,6 @@ local function checked_url(client, url)
       tostring(origin(url)), origin(client.base_url)))
   end
   return url
-end
-
---- The request a client actually sends for `req`, made once per call before
--- its body is encoded: the client's platform (`client.platform`, see
--- `anthropic.bedrock`, `anthropic.vertex`) may rewrite its path and body.
-function M.prepare(client, req)
-  local platform = client.platform
-  if platform then return platform.prepare(client, req) end
-  return req
 end
 
 --- The transfer spec (see csrc/transfer.c) of attempt `retries + 1` of
