@@ -265,6 +265,10 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
     if (opt_bool(L, spec, "stream")) t->sink.kind = ANTH_SINK_EVENTS;
+    /* Every encoding this libcurl decodes, for answers read whole (JSON,
+     * JSONL, files); never for event streams, whose events must come as
+     * they are sent rather than when a compressor flushes. */
+    else curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     if (opt_bool(L, spec, "lines")) t->sink.kind = ANTH_SINK_LINES;
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
