@@ -112,6 +112,15 @@ static int session_new(lua_State *L) {
     s->multi = curl_multi_init();
     if (s->multi == NULL) return luaL_error(L, "anthropic: curl_multi_init failed");
     curl_multi_setopt(s->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    /* TLS session tickets and DNS answers are kept across the session's
+     * connections (the connection cache is the multi handle's own). One
+     * thread uses the session at a time, so the share needs no locks. A
+     * failed share only costs handshakes. */
+    s->share = curl_share_init();
+    if (s->share != NULL) {
+        curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
     anth_setmetatable(L, ANTH_SESSION_MT);
     return 1;
 }
@@ -127,6 +136,8 @@ static int session_close(lua_State *L) {
     s->nspare = 0;
     curl_multi_cleanup(s->multi);
     s->multi = NULL;
+    if (s->share != NULL) curl_share_cleanup(s->share); /* after every easy handle is gone */
+    s->share = NULL;
     s->closed = 1;
     return 0;
 }

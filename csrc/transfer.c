@@ -322,6 +322,15 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_driver_close_socket);
     curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, (void *)&s->driver);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+    /* Requests started together wait for the first connection to say
+     * whether it multiplexes (HTTP/2) rather than each opening its own. */
+    curl_easy_setopt(t->easy, CURLOPT_PIPEWAIT, 1L);
+    if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
+#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
+    /* The CA store parsed once and kept (in the multi handle) for a day,
+     * instead of read again for every new TLS connection. */
+    curl_easy_setopt(t->easy, CURLOPT_CA_CACHE_TIMEOUT, 86400L);
+#endif
     set_network(L, t, spec);
     set_method(L, t, spec);
     set_headers(L, t, spec);

@@ -26,6 +26,7 @@ typedef struct anth_transfer anth_transfer;
 
 typedef struct anth_session {
     CURLM *multi;
+    CURLSH *share; /* TLS sessions and DNS answers, shared by every transfer of the session */
     anth_transfer *active; /* transfers added to multi, linked through next */
     CURL *spare[4];        /* finished easy handles kept for reuse */
     int nspare;

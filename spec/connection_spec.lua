@@ -51,4 +51,26 @@ describe("connection reuse", function()
     s:close()
     assert.is_nil(server:last_request().headers["accept-encoding"])
   end)
+
+  it("runs concurrent requests to the end on a server that does not multiplex (HTTP/1.1: waiting for multiplexing must not stall)", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    server:script({ delay_ms = 100, times = 0 })
+    local reqs = {}
+    for i = 1, 8 do
+      reqs[i] = client.messages.create_async({ model = "m" .. i, max_tokens = 1, messages = {} })
+    end
+    local t0 = require("anthropic.core").now()
+    while client:poll(20) > 0 do end
+    for i = 1, 8 do
+      local msg = assert(reqs[i]:wait())
+      assert.equal("m" .. i, msg.model)
+    end
+    -- in parallel (well under 8 x 100 ms), at most a connection each
+    local opened = server:stats().connections
+    assert.is_true(opened <= 8)
+    assert.is_true(require("anthropic.core").now() - t0 < 0.6)
+    -- and the connections are reused afterwards
+    for _ = 1, 3 do assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} })) end
+    assert.equal(opened, server:stats().connections)
+  end)
 end)
