@@ -118,6 +118,17 @@ void anth_transfer_detach(anth_transfer *t) {
     if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
 }
 
+static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+        if (x != y || x == '\0') return x != y;
+    }
+    return 0;
+}
+
 static const char *opt_string(lua_State *L, int spec, const char *key) {
     const char *v;
     lua_getfield(L, spec, key);
@@ -256,6 +267,11 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
     if (has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
     curl_easy_setopt(e, CURLOPT_URL, url);
+    /* Over TLS, requests started together wait for the first connection's
+     * handshake to say whether it multiplexes (HTTP/2, from ALPN) rather than
+     * each opening its own. Never over plain HTTP (always HTTP/1.1 here),
+     * where libcurl would hold the second request until the first answer. */
+    if (strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     if (proxy != NULL) curl_easy_setopt(e, CURLOPT_PROXY, proxy);
     if (ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
@@ -322,9 +338,6 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_driver_close_socket);
     curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, (void *)&s->driver);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    /* Requests started together wait for the first connection to say
-     * whether it multiplexes (HTTP/2) rather than each opening its own. */
-    curl_easy_setopt(t->easy, CURLOPT_PIPEWAIT, 1L);
     if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
 #if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
     /* The CA store parsed once and kept (in the multi handle) for a day,
