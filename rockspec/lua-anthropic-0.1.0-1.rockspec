@@ -53,6 +53,7 @@ build = {
         "csrc/base64.c",
         "csrc/base64_lua.c",
         "csrc/bedrock_stream.c",
+        "csrc/blob.c",
         "csrc/body.c",
         "csrc/buffer.c",
         "csrc/clock.c",
