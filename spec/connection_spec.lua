@@ -40,7 +40,9 @@ describe("connection reuse", function()
 
   it("asks for compressed JSON answers and reads a gzip-encoded one", function()
     local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
-    server:script({ gzip = true, json = { type = "message", id = "msg_gz", content = { { type = "text", text = string.rep("zip ", 2000) } } } })
+    local text = string.rep("zip ", 2000)
+    server:script({ gzip = true,
+                    json = { type = "message", id = "msg_gz", content = { { type = "text", text = text } } } })
     local msg = assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
     assert.equal("msg_gz", msg.id)
     assert.equal(string.rep("zip ", 2000), msg.content[1].text)
