@@ -77,7 +77,6 @@ build = {
         "csrc/signing_lua.c",
         "csrc/sigv4.c",
         "csrc/sink.c",
-        "csrc/socket_driver.c",
         "csrc/sse.c",
         "csrc/transfer.c",
         "csrc/upload.c",

@@ -77,4 +77,74 @@ describe("connection reuse", function()
     for _ = 1, 3 do assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} })) end
     assert.equal(8, server:stats().connections)
   end)
+
+  describe("the network thread", function()
+    -- Runs code in a child Lua against the fake; returns its output and how long it took.
+    local function child(code)
+      local lua = os.getenv("ANTHROPIC_TEST_LUA")
+        or (rawget(_G, "jit") and "luajit" or "lua" .. _VERSION:match("%d+%.%d+"))
+      code = ('local anthropic = require("anthropic")\n' ..
+        'local c = anthropic.new({ api_key = "sk-test", base_url = %q, max_retries = 0 })\n' ..
+        'local P = { model = "m", max_tokens = 5,\n' ..
+        '  messages = { { role = "user", content = "hi" } } }\n'):format(server.url) .. code
+      local cmd = ("LUA_PATH='%s' LUA_CPATH='%s' %s -e '%s' 2>&1"):format(
+        package.path, package.cpath, lua, code:gsub("'", "'\\''"))
+      local t0 = core.now()
+      local p = assert(io.popen(cmd))
+      local out = p:read("*a")
+      local ok = p:close()
+      return out, core.now() - t0, ok
+    end
+
+    it("lets a Lua state close with transfers in flight (lua_close joins it)", function()
+      server:script({ delay_ms = 3000, times = 0 })
+      local out, took = child([[
+        local reqs = {}
+        for i = 1, 4 do reqs[i] = c.messages.create_async(P) end
+        local s = c.messages.stream_async(P)
+        c:poll(50)
+        io.write("started")
+        os.exit(0, true) -- closes the state: the session and its transfers are collected
+      ]])
+      assert.equal("started", out)
+      assert.truthy(took < 2.5, took) -- did not wait for the answers
+    end)
+
+    it("lets a program end without closing its client, and a closed client's handles still answer", function()
+      server:script({ delay_ms = 3000, times = 0 })
+      local out = child([[
+        local req = c.messages.create_async(P)
+        local s = c.messages.stream_async(P)
+        c:poll(20)
+        c:close()
+        c:close()
+        io.write(tostring(req:done()), " ", tostring(s:done()))
+      ]])
+      assert.equal("false false", out)
+      out = child([[
+        local req = c.messages.create_async(P)
+        c:poll(20)
+        req = nil
+        collectgarbage()
+        collectgarbage()
+        io.write("collected")
+      ]])
+      assert.equal("collected", out)
+    end)
+
+    it("cancels a transfer inside libcurl at once (t:close asks the network thread)", function()
+      server:script({ delay_ms = 3000 })
+      local sess = core.session()
+      local t = sess:request({ url = server.url .. "/v1/messages", method = "POST", body = "{}" })
+      assert.is_false(t:wait(100))
+      local t0 = core.now()
+      t:close()
+      assert.truthy(core.now() - t0 < 0.5)
+      assert.equal("aborted", (t:error()))
+      t:close()
+      sess:close()
+      assert.has_error(function() sess:request({ url = server.url }) end)
+    end)
+  end)
 end)
+
