@@ -215,15 +215,17 @@ static int session_gc(lua_State *L) {
     return 0;
 }
 
-/* sess:perform([timeout_ms]) -> running: waits at most timeout_ms (0: not
- * at all) for the network thread to get any transfer somewhere; returns how
- * many transfers are still running. */
+/* sess:perform([timeout_ms]) -> running: unless something changed since the
+ * last sess:perform, waits at most timeout_ms (0: not at all) for the
+ * network thread to get any transfer somewhere; returns how many transfers
+ * are still running. */
 static int session_perform(lua_State *L) {
     anth_session *s = check_session(L, 1);
     lua_Number ms = luaL_optnumber(L, 2, 0);
     int wait_ms = ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms, n;
     anth_mutex_lock(&s->mu);
-    if (wait_ms > 0 && s->active != NULL) {
+    /* Waits only when nothing changed since the Lua thread last looked. */
+    if (wait_ms > 0 && s->active != NULL && s->generation == s->seen) {
         unsigned long gen = s->generation;
         double deadline = anth_clock_now() + wait_ms / 1000.0;
         while (s->generation == gen && s->active != NULL && !s->closed) {
@@ -232,6 +234,7 @@ static int session_perform(lua_State *L) {
             anth_cond_wait(&s->changed, &s->mu, (int)(left * 1000) + 1);
         }
     }
+    s->seen = s->generation;
     n = count_active(s);
     anth_mutex_unlock(&s->mu);
     lua_pushinteger(L, n);

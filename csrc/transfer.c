@@ -50,12 +50,10 @@ static int sink_takes(anth_transfer *t) {
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n, ret = len;
-    int mode = t->mode;
-    if (t->sink.kind != ANTH_SINK_BODY && mode == 0) mode = sink_takes(t) ? 2 : 1;
     anth_transfer_lock(t);
-    t->mode = mode;
+    if (t->sink.kind != ANTH_SINK_BODY && t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
     t->home->dirty = 1;
-    if (mode == 2) {
+    if (t->mode == 2) {
         const char *err;
         if (anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
             t->paused = 1;

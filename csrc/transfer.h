@@ -51,6 +51,7 @@ typedef struct anth_session {
     CURL *spare[4];          /* finished easy handles kept for reuse */
     int nspare;
     unsigned long generation; /* counts the network thread's rounds that changed something */
+    unsigned long seen;       /* the generation sess:perform last saw */
     int dirty;                /* a transfer changed in this round */
     int wake[2];              /* the host loop's descriptor: readable after a change */
 } anth_session;
