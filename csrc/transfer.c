@@ -134,6 +134,7 @@ void anth_transfer_detach(anth_transfer *t) {
     t->added = 0;
     if (!s->closed && s->nspare < (int)(sizeof s->spare / sizeof s->spare[0])) {
         curl_easy_reset(t->easy);
+        curl_easy_setopt(t->easy, CURLOPT_SHARE, NULL); /* (reset keeps it) */
         s->spare[s->nspare++] = t->easy;
     } else {
         curl_easy_cleanup(t->easy);
@@ -406,7 +407,6 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
 #if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
     /* The CA store parsed once and kept (in the multi handle) for a day,
      * instead of read again for every new TLS connection. */
@@ -419,6 +419,10 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_set_multipart(L, t->easy, &t->mime, spec);
     set_output(L, t, spec);
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+    /* The share only now: an easy handle that holds it when the session
+     * closes (a transfer whose spec raised, collected later) would keep
+     * curl_share_cleanup from freeing it. */
+    if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
     anth_setuservalue(L, -2);
     /* Built: the network thread adds it to the multi handle. */
     anth_mutex_lock(&s->mu);

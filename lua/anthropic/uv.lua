@@ -181,7 +181,7 @@ end
 -- keeps the loop alive only while work is pending.
 function arm(self)
   if self.detached then return end
-  local busy = self.pending > 0 or self.running > 0
+  local busy = self.running > 0 or next(self.client.pending) ~= nil
   if self.poll then
     if busy then self.poll:ref() else self.poll:unref() end
   end
@@ -214,13 +214,17 @@ function dispatch(self)
       self.scheduled = false
       if self.detached then return end
       local n, more = protect(self, self.client.dispatch, self.client)
-      self.pending, self.more = n or self.pending, more
+      self.pending, self.more = n or self.pending, n == nil or more
       arm(self)
     end)
     return
   end
   local n, more = protect(self, self.client.dispatch, self.client)
-  if n then self.pending, self.more = n, more end
+  if n then
+    self.pending, self.more = n, more
+  else
+    self.more = true -- a callback raised midway: dispatch the rest on the next turn
+  end
 end
 
 -- Something may have changed: empty the descriptor, dispatch, re-arm.
