@@ -257,6 +257,20 @@ static int next_fast(lua_State *L) {
     return take_event(L, 1);
 }
 
+/* t:queued() -> bytes of events queued and not taken yet. The network
+ * thread may queue the last events and finish between a t:next_event() that
+ * found none and a t:done() that says the transfer is over: look here before
+ * treating the stream as ended. */
+static int transfer_queued(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    size_t n;
+    anth_transfer_lock(t);
+    n = anth_sink_queued(&t->sink);
+    anth_transfer_unlock(t);
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
 /* t:stream_info() -> events received so far, whether a partial event is
  * buffered (a stream cut short), whether the body is events ("events",
  * "body" or nil when nothing came yet). */
@@ -284,6 +298,7 @@ void anth_open_response(lua_State *L) {
         {"done", transfer_done},       {"head", transfer_head},
         {"header", transfer_header},   {"next_event", next_event},
         {"next_fast", next_fast},      {"stream_info", stream_info},
+        {"queued", transfer_queued},
         {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"parse_headers", parse_headers}, {NULL, NULL}};
     anth_register(L, ANTH_TRANSFER_MT, methods);
