@@ -39,7 +39,7 @@ ALL_DEB_PKGS = $(DEB_PKGS) lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 li
 DEMO_DEB_PKGS = gcc make pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev lua5.4 liblua5.4-dev lua-socket python3
 
 .SECONDARY:
-.PHONY: all test test-all check-c check-mingw check-% deps deps-all lint demo clean build-% rock asan valgrind check-asan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
+.PHONY: all test test-all check-c check-mingw check-% deps deps-all lint demo clean build-% rock asan tsan valgrind check-asan check-tsan check-valgrind check-gc fuzz bench embed-test test-hosts love-screenshot docs
 
 # anthropic/core.so for LUA: a copy of build/$(LUA)/anthropic/core.so, and
 # the stamp anthropic/.built-for-$(LUA) names the Lua it was built for. The
@@ -135,11 +135,14 @@ check-asan:
 	sh .ci/asan.sh
 check-valgrind:
 	sh .ci/valgrind.sh
+check-tsan:
+	sh .ci/tsan.sh
 check-gc: build/lua5.4/anthropic/core.so build/luajit/anthropic/core.so
 	$(MAKE) --no-print-directory check-lua5.4 BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
 	ANTHROPIC_GC=generational $(MAKE) --no-print-directory check-lua5.4 BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
 	$(MAKE) --no-print-directory check-luajit BUSTED_ARGS="--helper=spec/support/gc_stress.lua"
 asan: check-asan
+tsan: check-tsan
 valgrind: check-valgrind
 fuzz:
 	sh .ci/fuzz.sh

@@ -7,6 +7,7 @@
 #include "compat.h"
 #include "base64.h"
 #include "platform.h"
+#include "blob.h"
 
 /* Everything base64_file holds while it works, in a userdata whose __gc lets
  * go of it if a Lua call raises (out of memory) on the way. */
@@ -153,7 +154,9 @@ static size_t fill_block(file_job *j) {
 }
 
 /* core.base64_file(path [, max_bytes]) -> b64, media_type | nil, size
- * or nil, message. The encoding goes block by block into one buffer sized
+ * or nil, message. b64 is a blob (blob.h): the encoding stays in the C
+ * buffer it was written to, and a request body splices it from there, so a
+ * large file is never copied into a Lua string. The encoding goes block by block into one buffer sized
  * from the file's size (grown if the file turns out longer, as pipes and /proc do). */
 static int l_base64_file(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
@@ -216,8 +219,15 @@ static int l_base64_file(lua_State *L) {
     free(j->block);
     j->block = NULL;
 
-    lua_pushlstring(L, j->out, olen); /* may raise: __gc frees out */
-    out_free(j);
+    {
+        anth_blob *b = anth_blob_new(L); /* may raise: __gc frees out */
+        b->p = j->out;                   /* the blob owns the encoding from here on */
+        b->len = olen;
+        b->cap = j->cap;
+        b->mapped = j->mapped;
+        j->out = NULL;
+        j->cap = 0;
+    }
     if (type) lua_pushstring(L, type);
     else lua_pushnil(L);
 #if ANTH_HAS_INTEGERS

@@ -6,7 +6,8 @@
 #include "json.h"
 
 void anth_open_json(lua_State *L);     /* json_lua.c: encode, decode, decode_safe */
-void anth_open_base64(lua_State *L);   /* base64_lua.c: base64_*, sniff */
+void anth_open_blob(lua_State *L);     /* blob.c: the blob object; is_blob */
+void anth_open_base64(lua_State *L);   /* base64_lua.c: base64_*, sniff, base64_file */
 void anth_open_clock(lua_State *L);    /* clock.c: now, sleep */
 void anth_open_body(lua_State *L);     /* body.c: json_body */
 void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
@@ -19,6 +20,7 @@ void anth_open_eventstream(lua_State *L);  /* eventstream_lua.c: eventstream_dec
 
 static void (*const parts[])(lua_State *L) = {
     anth_open_json,
+    anth_open_blob,
     anth_open_base64,
     anth_open_clock,
     anth_open_body,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "blob.h"
 #include "json_path.h"
 #include "json_string.h"
 #include "fpconv.h"
@@ -397,10 +398,23 @@ static void enc_value(enc_state *e, int idx, int ctx, const anth_json_frame *f) 
         }
         enc_error(e, f, "light userdata value");
         return;
-    case LUA_TUSERDATA:
+    case LUA_TUSERDATA: {
+        const anth_blob *b = anth_toblob(L, idx);
+        if (b != NULL) { /* the string a blob holds, spliced as a string would be */
+            const char *s = b->p != NULL ? b->p : "";
+            if (e->splice != NULL && b->len >= ANTH_SPLICE_MIN && anth_json_is_plain(s, b->len)) {
+                putch(e, '"');
+                e->splice(e->splice_ud, L, idx, e->out, s, b->len);
+                putch(e, '"');
+            } else {
+                put_string(e, s, b->len, f, 0);
+            }
+            return;
+        }
         if (e->marks && put_sentinel(e, mark_of(e, idx))) return;
         enc_error(e, f, "userdata value (not a known sentinel of a JSON codec)");
         return;
+    }
     case LUA_TFUNCTION:
     case LUA_TTHREAD:
         /* any value a codec picked as a sentinel (some use a function) */

@@ -64,8 +64,67 @@ int anth_file_kind(FILE *f, int *is_dir, long long *size) {
     return 0;
 }
 
+int anth_mutex_init(anth_mutex_t *m) {
+    InitializeCriticalSection(m);
+    return 0;
+}
+void anth_mutex_free(anth_mutex_t *m) { DeleteCriticalSection(m); }
+void anth_mutex_lock(anth_mutex_t *m) { EnterCriticalSection(m); }
+void anth_mutex_unlock(anth_mutex_t *m) { LeaveCriticalSection(m); }
+
+int anth_cond_init(anth_cond_t *c) {
+    InitializeConditionVariable(c);
+    return 0;
+}
+void anth_cond_free(anth_cond_t *c) { (void)c; }
+void anth_cond_wait(anth_cond_t *c, anth_mutex_t *m, int ms) {
+    SleepConditionVariableCS(c, m, ms < 0 ? INFINITE : (DWORD)ms);
+}
+void anth_cond_broadcast(anth_cond_t *c) { WakeAllConditionVariable(c); }
+
+typedef struct thread_start {
+    void (*fn)(void *);
+    void *arg;
+} thread_start;
+
+static DWORD WINAPI run_thread(LPVOID ud) {
+    thread_start st = *(thread_start *)ud;
+    free(ud);
+    st.fn(st.arg);
+    return 0;
+}
+
+int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg) {
+    thread_start *st = malloc(sizeof *st);
+    if (st == NULL) return -1;
+    st->fn = fn;
+    st->arg = arg;
+    *t = CreateThread(NULL, 0, run_thread, st, 0, NULL);
+    if (*t == NULL) {
+        free(st);
+        return -1;
+    }
+    return 0;
+}
+
+void anth_thread_join(anth_thread_t t) {
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+}
+
+long anth_process_id(void) { return (long)GetCurrentProcessId(); }
+
+int anth_wakeup_open(int fds[2]) {
+    fds[0] = fds[1] = -1;
+    return -1;
+}
+void anth_wakeup_signal(const int fds[2]) { (void)fds; }
+void anth_wakeup_drain(const int fds[2]) { (void)fds; }
+void anth_wakeup_close(int fds[2]) { fds[0] = fds[1] = -1; }
+
 #else /* POSIX */
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,6 +153,105 @@ int anth_socket_close(anth_socket_t fd) {
 
 void anth_once(anth_once_t *once, void (*fn)(void)) {
     pthread_once(once, fn);
+}
+
+int anth_mutex_init(anth_mutex_t *m) { return pthread_mutex_init(m, NULL) == 0 ? 0 : -1; }
+void anth_mutex_free(anth_mutex_t *m) { pthread_mutex_destroy(m); }
+void anth_mutex_lock(anth_mutex_t *m) { pthread_mutex_lock(m); }
+void anth_mutex_unlock(anth_mutex_t *m) { pthread_mutex_unlock(m); }
+
+int anth_cond_init(anth_cond_t *c) {
+    pthread_condattr_t a;
+    int rc;
+    if (pthread_condattr_init(&a) != 0) return -1;
+#if !defined(__APPLE__)
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+#endif
+    rc = pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+    return rc == 0 ? 0 : -1;
+}
+void anth_cond_free(anth_cond_t *c) { pthread_cond_destroy(c); }
+
+void anth_cond_wait(anth_cond_t *c, anth_mutex_t *m, int ms) {
+    struct timespec ts;
+    if (ms < 0) {
+        pthread_cond_wait(c, m);
+        return;
+    }
+#if defined(__APPLE__)
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    pthread_cond_timedwait_relative_np(c, m, &ts);
+#else
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(c, m, &ts);
+#endif
+}
+void anth_cond_broadcast(anth_cond_t *c) { pthread_cond_broadcast(c); }
+
+typedef struct thread_start {
+    void (*fn)(void *);
+    void *arg;
+} thread_start;
+
+static void *run_thread(void *ud) {
+    thread_start st = *(thread_start *)ud;
+    free(ud);
+    st.fn(st.arg);
+    return NULL;
+}
+
+int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg) {
+    thread_start *st = malloc(sizeof *st);
+    if (st == NULL) return -1;
+    st->fn = fn;
+    st->arg = arg;
+    if (pthread_create(t, NULL, run_thread, st) != 0) {
+        free(st);
+        return -1;
+    }
+    return 0;
+}
+
+void anth_thread_join(anth_thread_t t) { pthread_join(t, NULL); }
+
+long anth_process_id(void) { return (long)getpid(); }
+
+int anth_wakeup_open(int fds[2]) {
+    int i;
+    if (pipe(fds) != 0) {
+        fds[0] = fds[1] = -1;
+        return -1;
+    }
+    for (i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+void anth_wakeup_signal(const int fds[2]) {
+    char c = 1;
+    if (fds[1] >= 0 && write(fds[1], &c, 1) < 0) { /* full: it is readable already */ }
+}
+
+void anth_wakeup_drain(const int fds[2]) {
+    char buf[64];
+    if (fds[0] < 0) return;
+    while (read(fds[0], buf, sizeof buf) > 0) {}
+}
+
+void anth_wakeup_close(int fds[2]) {
+    if (fds[0] >= 0) close(fds[0]);
+    if (fds[1] >= 0) close(fds[1]);
+    fds[0] = fds[1] = -1;
 }
 
 #define BIG_ALLOC ((size_t)4 << 20) /* from here on a mapping of its own */

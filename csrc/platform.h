@@ -20,6 +20,9 @@ typedef SOCKET anth_socket_t;
 typedef WSAPOLLFD anth_pollfd;
 typedef INIT_ONCE anth_once_t;
 #define ANTH_ONCE_INIT INIT_ONCE_STATIC_INIT
+typedef CRITICAL_SECTION anth_mutex_t;
+typedef CONDITION_VARIABLE anth_cond_t;
+typedef HANDLE anth_thread_t;
 #else
 #include <poll.h>
 #include <pthread.h>
@@ -27,6 +30,9 @@ typedef int anth_socket_t;
 typedef struct pollfd anth_pollfd;
 typedef pthread_once_t anth_once_t;
 #define ANTH_ONCE_INIT PTHREAD_ONCE_INIT
+typedef pthread_mutex_t anth_mutex_t;
+typedef pthread_cond_t anth_cond_t;
+typedef pthread_t anth_thread_t;
 #endif
 /* anth_pollfd has the fields fd, events and revents, and POLLIN, POLLOUT,
  * POLLERR, POLLHUP and POLLNVAL mean the same on both. */
@@ -48,6 +54,33 @@ int anth_socket_close(anth_socket_t fd);
 /* Runs fn once per process, whatever the thread (pthread_once /
  * InitOnceExecuteOnce). */
 void anth_once(anth_once_t *once, void (*fn)(void));
+
+/* Threads. A mutex; a condition variable whose timed wait counts on the
+ * monotonic clock; a thread running fn(arg), joined once. The inits return
+ * 0, or -1 when the system refuses. */
+int anth_mutex_init(anth_mutex_t *m);
+void anth_mutex_free(anth_mutex_t *m);
+void anth_mutex_lock(anth_mutex_t *m);
+void anth_mutex_unlock(anth_mutex_t *m);
+int anth_cond_init(anth_cond_t *c);
+void anth_cond_free(anth_cond_t *c);
+/* Waits (m locked) until signalled or ms pass (ms < 0: no limit); may wake
+ * early, so callers look again at what they wait for. */
+void anth_cond_wait(anth_cond_t *c, anth_mutex_t *m, int ms);
+void anth_cond_broadcast(anth_cond_t *c);
+int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg);
+void anth_thread_join(anth_thread_t t);
+
+/* The process id, to tell a forked child (whose threads did not follow). */
+long anth_process_id(void);
+
+/* A wakeup descriptor: fds[0] turns readable once anth_wakeup_signal(fds)
+ * was called, until anth_wakeup_drain(fds). A pipe on POSIX (non-blocking,
+ * close-on-exec); none on Windows (-1: the open fails). */
+int anth_wakeup_open(int fds[2]);
+void anth_wakeup_signal(const int fds[2]);
+void anth_wakeup_drain(const int fds[2]);
+void anth_wakeup_close(int fds[2]);
 
 /* Memory for one large output: an anonymous mapping with transparent huge
  * pages asked for where that exists (first-touch page faults otherwise

@@ -1,6 +1,10 @@
 /* Reading a transfer's answer (methods of anthropic.transfer): status,
  * error, headers, body (as bytes or decoded), and the events its sink queued,
- * decoded from JSON as Lua takes them (with the API's text-delta fast path). */
+ * decoded from JSON as Lua takes them (with the API's text-delta fast path).
+ * While the transfer runs, its network thread writes what these read: each
+ * reads under the session's lock, copying out what it needs (into t->took),
+ * and calls Lua only once it let go of the lock. A finished transfer's answer
+ * no longer changes. */
 #include <string.h>
 #include "transfer.h"
 #include "json_api.h"
@@ -17,16 +21,44 @@ static int same_name(const char *p, const char *name, size_t n) {
     return 1;
 }
 
+static int is_running(const anth_transfer *t) {
+    int running;
+    anth_transfer_lock(t);
+    running = t->state == ANTH_T_RUNNING;
+    anth_transfer_unlock(t);
+    return running;
+}
+
+/* The bytes of b (t's head or body) as they are now: b itself once t is
+ * finished, else a copy in t->took made under the lock. NULL when out of memory. */
+static const anth_buf *settled(anth_transfer *t, const anth_buf *b) {
+    const anth_buf *out = b;
+    anth_transfer_lock(t);
+    if (t->state == ANTH_T_RUNNING) {
+        t->took.len = 0;
+        out = anth_buf_append(&t->took, b->data ? b->data : "", b->len) == 0 ? &t->took : NULL;
+    }
+    anth_transfer_unlock(t);
+    return out;
+}
+
+static const anth_buf *settled_or_raise(lua_State *L, anth_transfer *t, const anth_buf *b) {
+    const anth_buf *out = settled(t, b);
+    if (out == NULL) luaL_error(L, "anthropic: out of memory");
+    return out;
+}
+
 static int transfer_done(lua_State *L) {
-    anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushboolean(L, t->state != ANTH_T_RUNNING);
+    lua_pushboolean(L, !is_running(anth_check_transfer(L, 1)));
     return 1;
 }
 
 static int transfer_status(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    long status = t->status;
-    if (status == 0 && t->easy != NULL) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    long status;
+    anth_transfer_lock(t);
+    status = t->status;
+    anth_transfer_unlock(t);
     lua_pushinteger(L, status);
     return 1;
 }
@@ -34,7 +66,11 @@ static int transfer_status(lua_State *L) {
 /* t:error() -> nil while fine, else kind, message */
 static int transfer_error(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    if (t->state != ANTH_T_FAILED) return 0;
+    int failed;
+    anth_transfer_lock(t);
+    failed = t->state == ANTH_T_FAILED; /* from then on nothing below changes */
+    anth_transfer_unlock(t);
+    if (!failed) return 0;
     lua_pushstring(L, t->err_kind);
     if (strcmp(t->err_kind, "idle_timeout") == 0)
         lua_pushliteral(L, "no data received within the stream idle timeout");
@@ -98,7 +134,8 @@ static void push_header_table(lua_State *L, const char *p, size_t len) {
 /* t:headers() -> the table of the response's headers */
 static int transfer_headers(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    push_header_table(L, t->head.data, t->head.len);
+    const anth_buf *head = settled_or_raise(L, t, &t->head);
+    push_header_table(L, head->data, head->len);
     return 1;
 }
 
@@ -113,14 +150,16 @@ static int parse_headers(lua_State *L) {
 /* t:head() -> the raw header block; t:header(name) -> one header's value
  * (the first), name in lower case; both without building a table. */
 static int transfer_head(lua_State *L) {
-    return push_buf(L, &anth_check_transfer(L, 1)->head);
+    anth_transfer *t = anth_check_transfer(L, 1);
+    return push_buf(L, settled_or_raise(L, t, &t->head));
 }
 
 static int transfer_header(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     size_t n;
     const char *name = luaL_checklstring(L, 2, &n);
-    const char *p = t->head.data, *end = p + t->head.len, *eol;
+    const anth_buf *head = settled_or_raise(L, t, &t->head);
+    const char *p = head->data, *end = p + head->len, *eol;
     for (; p != NULL && p < end; p = eol + 1) {
         eol = line_end(p, end);
         if ((size_t)(eol - p) > n && p[n] == ':' && same_name(p, name, n)) {
@@ -132,13 +171,15 @@ static int transfer_header(lua_State *L) {
 }
 
 static int transfer_body(lua_State *L) {
-    return push_buf(L, &anth_check_transfer(L, 1)->body);
+    anth_transfer *t = anth_check_transfer(L, 1);
+    return push_buf(L, settled_or_raise(L, t, &t->body));
 }
 
 /* t:json() -> value | nil, message: decodes the body without copying it into a string */
 static int transfer_json(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    if (anth_json_decode(L, t->body.data ? t->body.data : "", t->body.len)) return 1;
+    const anth_buf *body = settled_or_raise(L, t, &t->body);
+    if (anth_json_decode(L, body->data ? body->data : "", body->len)) return 1;
     lua_pushnil(L);
     lua_insert(L, -2);
     return 2;
@@ -146,14 +187,23 @@ static int transfer_json(lua_State *L) {
 
 static int transfer_info(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
+    const char *state;
+    size_t body, queued;
+    int paused;
+    anth_transfer_lock(t);
+    state = anth_transfer_state_name(t);
+    body = t->body.len;
+    queued = anth_sink_queued(&t->sink);
+    paused = t->paused;
+    anth_transfer_unlock(t);
     lua_newtable(L);
-    lua_pushstring(L, anth_transfer_state_name(t));
+    lua_pushstring(L, state);
     lua_setfield(L, -2, "state");
-    lua_pushinteger(L, (lua_Integer)t->body.len);
+    lua_pushinteger(L, (lua_Integer)body);
     lua_setfield(L, -2, "body_bytes");
-    lua_pushinteger(L, (lua_Integer)anth_sink_queued(&t->sink));
+    lua_pushinteger(L, (lua_Integer)queued);
     lua_setfield(L, -2, "queued_bytes");
-    lua_pushboolean(L, t->paused);
+    lua_pushboolean(L, paused);
     lua_setfield(L, -2, "paused");
     return 1;
 }
@@ -166,12 +216,22 @@ static int transfer_info(lua_State *L) {
 static int take_event(lua_State *L, int fast) {
     anth_transfer *t = anth_check_transfer(L, 1);
     anth_event_head h;
-    const char *p = anth_sink_peek(&t->sink, &h);
+    const char *p;
     lua_Integer index;
-    int n;
+    int n, wake = 0, copied = 0;
+    anth_transfer_lock(t);
+    p = anth_sink_peek(&t->sink, &h);
+    if (p != NULL) {
+        t->took.len = 0;
+        copied = anth_buf_append(&t->took, p, h.elen + h.dlen) == 0;
+        if (copied) wake = anth_transfer_take_event(t, &h);
+    }
+    anth_transfer_unlock(t);
+    if (wake) curl_multi_wakeup(t->home->multi);
     if (p == NULL) return 0;
+    if (!copied) return luaL_error(L, "anthropic: out of memory");
+    p = t->took.data;
     if (fast && anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
-        anth_transfer_take_event(t, &h);
         lua_pushboolean(L, 1);
         lua_pushinteger(L, index);
         lua_pushvalue(L, -3);
@@ -183,7 +243,6 @@ static int take_event(lua_State *L, int fast) {
         lua_pushnil(L);
         lua_insert(L, -2);
     }
-    anth_transfer_take_event(t, &h); /* p is gone from here on */
     return n;
 }
 
@@ -198,15 +257,36 @@ static int next_fast(lua_State *L) {
     return take_event(L, 1);
 }
 
+/* t:queued() -> bytes of events queued and not taken yet. The network
+ * thread may queue the last events and finish between a t:next_event() that
+ * found none and a t:done() that says the transfer is over: look here before
+ * treating the stream as ended. */
+static int transfer_queued(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    size_t n;
+    anth_transfer_lock(t);
+    n = anth_sink_queued(&t->sink);
+    anth_transfer_unlock(t);
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
 /* t:stream_info() -> events received so far, whether a partial event is
  * buffered (a stream cut short), whether the body is events ("events",
  * "body" or nil when nothing came yet). */
 static int stream_info(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushinteger(L, (lua_Integer)t->sink.nevents);
-    lua_pushboolean(L, anth_sink_partial(&t->sink));
-    if (t->mode == 0) lua_pushnil(L);
-    else lua_pushstring(L, t->mode == 2 ? "events" : "body");
+    size_t nevents;
+    int partial, mode;
+    anth_transfer_lock(t);
+    nevents = t->sink.nevents;
+    partial = anth_sink_partial(&t->sink);
+    mode = t->mode;
+    anth_transfer_unlock(t);
+    lua_pushinteger(L, (lua_Integer)nevents);
+    lua_pushboolean(L, partial);
+    if (mode == 0) lua_pushnil(L);
+    else lua_pushstring(L, mode == 2 ? "events" : "body");
     return 3;
 }
 
@@ -218,6 +298,7 @@ void anth_open_response(lua_State *L) {
         {"done", transfer_done},       {"head", transfer_head},
         {"header", transfer_header},   {"next_event", next_event},
         {"next_fast", next_fast},      {"stream_info", stream_info},
+        {"queued", transfer_queued},
         {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"parse_headers", parse_headers}, {NULL, NULL}};
     anth_register(L, ANTH_TRANSFER_MT, methods);

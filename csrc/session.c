@@ -1,11 +1,14 @@
 /* The session (session.h): anthropic.session, one libcurl multi handle per
- * client. It starts transfers (sess:request), drives them (sess:perform, and
- * t:wait through wait.c), finishes them when libcurl reports them done or
- * they sit idle too long, and hands its sockets to a host loop (sess:watch,
- * sess:changes, sess:socket_action, sess:timeout_action) through the socket
- * driver. */
-#define CURL_DISABLE_DEPRECATION /* curl_multi_socket_all, to adopt live sockets */
+ * client, run by a network thread of its own. The Lua thread builds each
+ * transfer's easy handle (sess:request) and hands it over; the network
+ * thread alone calls the multi functions: it adds and removes handles,
+ * resumes paused ones, runs libcurl (connection set-up, TLS, reading, SSE
+ * and JSONL framing in the callbacks), finishes what is done or idle too
+ * long, and after every round that changed something wakes whoever waits:
+ * the condition variable (t:wait, sess:perform) and the descriptor a host
+ * loop watches (sess:fd). No Lua ever runs on the network thread. */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "session.h"
 
@@ -17,10 +20,22 @@ static void global_init(void) {
     global_code = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* The Lua object: a pointer to the shared session. */
+typedef struct session_ref {
+    anth_session *s;
+} session_ref;
+
 static anth_session *check_session(lua_State *L, int idx) {
-    anth_session *s = luaL_checkudata(L, idx, ANTH_SESSION_MT);
-    if (s->closed) luaL_error(L, "anthropic: attempt to use a closed client");
-    return s;
+    session_ref *r = luaL_checkudata(L, idx, ANTH_SESSION_MT);
+    if (r->s == NULL || r->s->closed) luaL_error(L, "anthropic: attempt to use a closed client");
+    if (r->s->pid != anth_process_id())
+        luaL_error(L, "anthropic: a client cannot be used in a forked child process (make a new one there)");
+    return r->s;
+}
+
+anth_session *anth_session_of(lua_State *L, int idx) {
+    session_ref *r = lua_touserdata(L, idx);
+    return r != NULL ? r->s : NULL;
 }
 
 static int count_active(const anth_session *s) {
@@ -30,7 +45,7 @@ static int count_active(const anth_session *s) {
     return n;
 }
 
-/* ---- driving ------------------------------------------------------------- */
+/* ---- the network thread (s->mu held unless said) ----------------------- */
 
 static void reap_done(anth_session *s) {
     CURLMsg *msg;
@@ -51,7 +66,7 @@ static int check_idle(anth_session *s, int timeout_ms) {
     for (; t != NULL; t = next) {
         double left;
         next = t->next;
-        if (t->idle_timeout <= 0 || t->state != ANTH_T_RUNNING) continue;
+        if (t->idle_timeout <= 0 || t->state != ANTH_T_RUNNING || !t->added) continue;
         left = t->last_byte + t->idle_timeout - now;
         if (left <= 0) {
             t->err_kind = "idle_timeout";
@@ -63,78 +78,166 @@ static int check_idle(anth_session *s, int timeout_ms) {
     return timeout_ms;
 }
 
-int anth_session_reap(anth_session *s, int timeout_ms) {
-    reap_done(s);
-    return check_idle(s, timeout_ms);
-}
-
-/* anth_session_drive once a host loop watches the session: never
- * curl_multi_perform again, but one poll round of the socket driver (no later
- * than libcurl's timer or the nearest idle deadline). So code that blocks by
- * mistake still works (it just blocks that loop), and whatever changed
- * meanwhile is still queued for the host loop to pull. */
-static int drive_watched(anth_session *s, int timeout_ms) {
-    anth_driver *d = s->driver;
-    anth_driver_run_timer(d, s->multi);
-    timeout_ms = anth_session_reap(s, timeout_ms);
-    if (s->active == NULL) return 0;
-    anth_driver_poll(d, s->multi, anth_driver_wait_ms(d, timeout_ms));
-    anth_driver_run_timer(d, s->multi);
-    anth_session_reap(s, 0);
-    return count_active(s);
-}
-
-int anth_session_drive(anth_session *s, int timeout_ms) {
-    int running = 0;
-    if (s->driver != NULL) return drive_watched(s, timeout_ms);
-    curl_multi_perform(s->multi, &running);
-    reap_done(s);
-    timeout_ms = check_idle(s, timeout_ms);
-    if (running > 0 && timeout_ms > 0) {
-        curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL);
-        curl_multi_perform(s->multi, &running);
-        reap_done(s);
-        check_idle(s, 0);
+static void run_commands(anth_session *s) {
+    anth_transfer *t;
+    while ((t = s->commands) != NULL) {
+        s->commands = t->next_cmd;
+        t->next_cmd = NULL;
+        anth_transfer_command(t);
     }
-    return running;
+}
+
+/* Wakes the waiters when something changed in this round. */
+static void announce(anth_session *s) {
+    if (!s->dirty) return;
+    s->dirty = 0;
+    s->generation++;
+    anth_cond_broadcast(&s->changed);
+    anth_wakeup_signal(s->wake);
+}
+
+static void network_thread(void *ud) {
+    anth_session *s = ud;
+    int running = 0;
+    anth_mutex_lock(&s->mu);
+    while (!s->stop) {
+        int wait_ms;
+        run_commands(s);
+        anth_mutex_unlock(&s->mu);
+        curl_multi_perform(s->multi, &running); /* the callbacks lock for themselves */
+        anth_mutex_lock(&s->mu);
+        reap_done(s);
+        wait_ms = check_idle(s, 1000);
+        announce(s);
+        if (s->stop || s->commands != NULL) continue;
+        anth_mutex_unlock(&s->mu);
+        /* curl_multi_wakeup (a new transfer, a removal, a resume, close)
+         * ends the wait early; one that came before it is not lost. */
+        curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
+        anth_mutex_lock(&s->mu);
+    }
+    anth_mutex_unlock(&s->mu);
 }
 
 /* ---- the Lua object ---------------------------------------------------------- */
 
 static int session_new(lua_State *L) {
+    session_ref *r;
     anth_session *s;
     anth_once(&global_once, global_init);
     if (global_code != CURLE_OK)
         return luaL_error(L, "anthropic: libcurl failed to initialise: %s",
                           curl_easy_strerror(global_code));
-    s = anth_newuserdata(L, sizeof *s);
-    memset(s, 0, sizeof *s);
+    r = anth_newuserdata(L, sizeof *r);
+    r->s = NULL;
+    s = calloc(1, sizeof *s);
+    if (s == NULL) return luaL_error(L, "anthropic: out of memory");
+    s->wake[0] = s->wake[1] = -1;
+    if (anth_mutex_init(&s->mu) != 0) {
+        free(s);
+        return luaL_error(L, "anthropic: cannot make a mutex");
+    }
+    if (anth_cond_init(&s->changed) != 0) {
+        anth_mutex_free(&s->mu);
+        free(s);
+        return luaL_error(L, "anthropic: cannot make a condition variable");
+    }
+    s->refs = 1;
+    s->pid = anth_process_id();
+    r->s = s;
+    anth_setmetatable(L, ANTH_SESSION_MT); /* from here on __gc frees s */
     s->multi = curl_multi_init();
     if (s->multi == NULL) return luaL_error(L, "anthropic: curl_multi_init failed");
     curl_multi_setopt(s->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    anth_setmetatable(L, ANTH_SESSION_MT);
+    /* TLS session tickets and DNS answers are kept across the session's
+     * connections (the connection cache is the multi handle's own). Only
+     * the network thread uses them, so the share needs no locks. A failed
+     * share only costs handshakes. */
+    s->share = curl_share_init();
+    if (s->share != NULL) {
+        curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    }
+    anth_wakeup_open(s->wake); /* none on Windows: host loops poll there */
+    if (anth_thread_start(&s->thread, network_thread, s) != 0)
+        return luaL_error(L, "anthropic: cannot start the network thread");
+    s->has_thread = 1;
     return 1;
 }
 
 static int session_close(lua_State *L) {
-    anth_session *s = luaL_checkudata(L, 1, ANTH_SESSION_MT);
-    int i;
-    if (s->closed) return 0;
-    while (s->active != NULL) anth_transfer_detach(s->active);
-    anth_driver_free(s->driver, s->multi);
-    s->driver = NULL;
-    for (i = 0; i < s->nspare; i++) curl_easy_cleanup(s->spare[i]);
-    s->nspare = 0;
-    curl_multi_cleanup(s->multi);
-    s->multi = NULL;
+    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    anth_session *s = r->s;
+    int i, mine;
+    if (s == NULL || s->closed) return 0;
+    mine = s->pid == anth_process_id();
+    if (s->has_thread && mine) {
+        anth_mutex_lock(&s->mu);
+        s->stop = 1;
+        anth_mutex_unlock(&s->mu);
+        curl_multi_wakeup(s->multi);
+        anth_thread_join(s->thread);
+        s->has_thread = 0;
+    }
+    /* The network thread is gone: this thread has the session to itself. */
+    anth_mutex_lock(&s->mu);
     s->closed = 1;
+    if (mine) {
+        while (s->active != NULL) anth_transfer_detach(s->active);
+        for (i = 0; i < s->nspare; i++) curl_easy_cleanup(s->spare[i]);
+        s->nspare = 0;
+        if (s->multi != NULL) curl_multi_cleanup(s->multi);
+        if (s->share != NULL) curl_share_cleanup(s->share); /* after every easy handle is gone */
+    } else {
+        /* A forked child: the handles share sockets and TLS state with the
+         * parent; touching them would disturb its connections. Left as is. */
+        while (s->active != NULL) {
+            anth_transfer *t = s->active;
+            s->active = t->next;
+            t->sess = NULL;
+            t->easy = NULL;
+        }
+    }
+    s->multi = NULL;
+    s->share = NULL;
+    s->commands = NULL;
+    anth_cond_broadcast(&s->changed);
+    anth_mutex_unlock(&s->mu);
+    anth_wakeup_close(s->wake);
     return 0;
 }
 
+static int session_gc(lua_State *L) {
+    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    session_close(L);
+    if (r->s != NULL) anth_session_release(r->s);
+    r->s = NULL;
+    return 0;
+}
+
+/* sess:perform([timeout_ms]) -> running: unless something changed since the
+ * last sess:perform, waits at most timeout_ms (0: not at all) for the
+ * network thread to get any transfer somewhere; returns how many transfers
+ * are still running. */
 static int session_perform(lua_State *L) {
     anth_session *s = check_session(L, 1);
     lua_Number ms = luaL_optnumber(L, 2, 0);
-    lua_pushinteger(L, anth_session_drive(s, ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms));
+    int wait_ms = ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms, n;
+    anth_mutex_lock(&s->mu);
+    /* Waits only when nothing changed since the Lua thread last looked. */
+    if (wait_ms > 0 && s->active != NULL && s->generation == s->seen) {
+        unsigned long gen = s->generation;
+        double deadline = anth_clock_now() + wait_ms / 1000.0;
+        while (s->generation == gen && s->active != NULL && !s->closed) {
+            double left = deadline - anth_clock_now();
+            if (left <= 0) break;
+            anth_cond_wait(&s->changed, &s->mu, (int)(left * 1000) + 1);
+        }
+    }
+    s->seen = s->generation;
+    n = count_active(s);
+    anth_mutex_unlock(&s->mu);
+    lua_pushinteger(L, n);
     return 1;
 }
 
@@ -145,8 +248,8 @@ static int session_request(lua_State *L) {
 }
 
 static int session_tostring(lua_State *L) {
-    anth_session *s = luaL_checkudata(L, 1, ANTH_SESSION_MT);
-    lua_pushfstring(L, "anthropic.session (%s)", s->closed ? "closed" : "open");
+    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    lua_pushfstring(L, "anthropic.session (%s)", r->s == NULL || r->s->closed ? "closed" : "open");
     return 1;
 }
 
@@ -155,114 +258,36 @@ static int push_curl_version(lua_State *L) {
     return 1;
 }
 
-/* ---- host-loop driving (the Lua face of socket_driver.c) -------------------- */
+/* ---- host loops ---------------------------------------------------------- */
 
-static anth_driver *check_driver(lua_State *L, anth_session *s) {
-    if (s->driver == NULL) luaL_error(L, "anthropic: the session is not watched (call sess:watch() first)");
-    return s->driver;
-}
-
-/* sess:watch(): socket mode from now on. Calling it again queues every
- * socket still watched (and the timer) as changes, so a new host driver
- * starts from the whole picture. */
-static int session_watch(lua_State *L) {
+/* sess:fd() -> the descriptor a host loop watches for reading: readable once
+ * the network thread got a transfer somewhere (then call sess:ack() and
+ * dispatch); nil where there is none (Windows: poll instead). */
+static int session_fd(lua_State *L) {
     anth_session *s = check_session(L, 1);
-    anth_driver *d = s->driver;
-    if (d == NULL) {
-        int running;
-        d = anth_driver_new(s->multi);
-        if (d == NULL) return luaL_error(L, "anthropic: out of memory");
-        s->driver = d;
-        /* Transfers already under way: have libcurl report their sockets. */
-        if (s->active != NULL) {
-            curl_multi_socket_all(s->multi, &running);
-            anth_session_reap(s, 0);
-        }
-    } else if (anth_driver_restate(d) != 0) {
-        return luaL_error(L, "anthropic: out of memory");
-    }
-    if (s->active != NULL && (d->deadline < 0 || d->deadline > anth_clock_now())) d->deadline = anth_clock_now();
-    d->timer_changed = 1;
-    return 0;
+    if (s->wake[0] < 0) return 0;
+    lua_pushinteger(L, s->wake[0]);
+    return 1;
 }
 
-/* sess:changes() -> {{fd, what}, ...}, timer_ms | nil
- * what: "in", "out", "inout" or "remove", in the order to apply them; timer_ms
- * (when libcurl's timer changed): ms until sess:timeout_action() is due,
- * -1 for no timer. */
-static int session_changes(lua_State *L) {
+/* sess:ack() -> running: empties the descriptor (until the next change);
+ * returns how many transfers are still running. */
+static int session_ack(lua_State *L) {
     anth_session *s = check_session(L, 1);
-    anth_driver *d = check_driver(L, s);
-    size_t i;
-    if (d->failed) {
-        d->failed = 0;
-        return luaL_error(L, "anthropic: out of memory while recording socket changes");
-    }
-    lua_createtable(L, (int)d->nchanges, 0);
-    for (i = 0; i < d->nchanges; i++) {
-        lua_createtable(L, 2, 0);
-        lua_pushinteger(L, (lua_Integer)d->changes[i].fd);
-        lua_rawseti(L, -2, 1);
-        lua_pushstring(L, anth_driver_what_name(d->changes[i].what));
-        lua_rawseti(L, -2, 2);
-        lua_rawseti(L, -2, (int)i + 1);
-    }
-    d->nchanges = 0;
-    if (!d->timer_changed) {
-        lua_pushnil(L);
-    } else {
-        d->timer_changed = 0;
-        if (d->deadline < 0) {
-            lua_pushinteger(L, -1);
-        } else {
-            double left = (d->deadline - anth_clock_now()) * 1000;
-            lua_pushinteger(L, left <= 0 ? 0 : (lua_Integer)left + 1);
-        }
-    }
-    return 2;
+    int n;
+    anth_wakeup_drain(s->wake);
+    anth_mutex_lock(&s->mu);
+    n = count_active(s);
+    anth_mutex_unlock(&s->mu);
+    lua_pushinteger(L, n);
+    return 1;
 }
 
-/* Finishes what is done and returns running, idle_ms (ms to the nearest
- * stream idle deadline, -1 when none). */
-static int after_action(lua_State *L, anth_session *s) {
-    int idle = anth_session_reap(s, INT_MAX);
-    lua_pushinteger(L, count_active(s));
-    lua_pushinteger(L, idle == INT_MAX ? -1 : idle);
-    return 2;
-}
-
-/* sess:socket_action(fd, readable, writable [, failed]) -> running, idle_ms */
-static int session_socket_action(lua_State *L) {
-    anth_session *s = check_session(L, 1);
-    lua_Number fd = luaL_checknumber(L, 2);
-    int ev = 0, running;
-    check_driver(L, s);
-    if (lua_toboolean(L, 3)) ev |= CURL_CSELECT_IN;
-    if (lua_toboolean(L, 4)) ev |= CURL_CSELECT_OUT;
-    if (lua_toboolean(L, 5)) ev |= CURL_CSELECT_ERR;
-    if (!(fd >= 0 && fd <= INT_MAX)) return luaL_argerror(L, 2, "not a socket");
-    curl_multi_socket_action(s->multi, (curl_socket_t)fd, ev, &running);
-    return after_action(L, s);
-}
-
-/* sess:timeout_action() -> running, idle_ms */
-static int session_timeout_action(lua_State *L) {
-    anth_session *s = check_session(L, 1);
-    anth_driver *d = check_driver(L, s);
-    int running;
-    if (d->deadline >= 0 && d->deadline <= anth_clock_now()) d->deadline = -1;
-    curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    return after_action(L, s);
-}
-
-/* sess:watched() -> whether the session is in socket mode (false once
- * closed), and whether sess:changes() has anything new (cheap: no table). */
-static int session_watched(lua_State *L) {
-    anth_session *s = luaL_checkudata(L, 1, ANTH_SESSION_MT);
-    anth_driver *d = s->driver;
-    lua_pushboolean(L, d != NULL);
-    lua_pushboolean(L, d != NULL && (d->nchanges > 0 || d->timer_changed || d->failed));
-    return 2;
+/* sess:is_open() -> false once closed. */
+static int session_is_open(lua_State *L) {
+    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    lua_pushboolean(L, r->s != NULL && !r->s->closed);
+    return 1;
 }
 
 void anth_open_session(lua_State *L) {
@@ -270,12 +295,10 @@ void anth_open_session(lua_State *L) {
         {"request", session_request},
         {"perform", session_perform},
         {"close", session_close},
-        {"watch", session_watch},
-        {"watched", session_watched},
-        {"changes", session_changes},
-        {"socket_action", session_socket_action},
-        {"timeout_action", session_timeout_action},
-        {"__gc", session_close},
+        {"fd", session_fd},
+        {"ack", session_ack},
+        {"is_open", session_is_open},
+        {"__gc", session_gc},
 #if LUA_VERSION_NUM >= 504
         {"__close", session_close},
 #endif

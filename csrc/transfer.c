@@ -6,17 +6,35 @@
 #include "transfer.h"
 #include "upload.h"
 
+static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
+        if (x != y || x == '\0') return x != y;
+    }
+    return 0;
+}
+
+/* libcurl's callbacks run on the network thread, and take the session's
+ * lock only around what the Lua thread reads. */
 static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n;
+    long code = 0;
+    int ended = len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n');
+    if (ended) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    anth_transfer_lock(t);
     if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) t->head.len = 0; /* 100-continue, then the real one */
-    if (len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n')) {
-        long code = 0;
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-        if (code >= 200) t->head_done = 1;
+    if (ended && code >= 200) {
+        t->head_done = 1;
+        t->status = code;
+        t->home->dirty = 1;
     }
-    if (anth_buf_append(&t->head, p, len) != 0) return 0;
+    if (anth_buf_append(&t->head, p, len) != 0) len = 0;
     t->last_byte = anth_clock_now();
+    anth_transfer_unlock(t);
     return len;
 }
 
@@ -31,29 +49,26 @@ static int sink_takes(anth_transfer *t) {
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
-    size_t len = size * n;
-    if (t->sink.kind != ANTH_SINK_BODY) {
-        if (t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
-        if (t->mode == 2) {
-            const char *err;
-            if (anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
-                t->paused = 1;
-                return CURL_WRITEFUNC_PAUSE;
-            }
-            if ((err = anth_sink_feed(&t->sink, p, len)) != NULL) {
-                t->err_kind = err;
-                return 0;
-            }
-            t->last_byte = anth_clock_now();
-            return len;
+    size_t len = size * n, ret = len;
+    anth_transfer_lock(t);
+    if (t->sink.kind != ANTH_SINK_BODY && t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
+    t->home->dirty = 1;
+    if (t->mode == 2) {
+        const char *err;
+        if (anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
+            t->paused = 1;
+            ret = CURL_WRITEFUNC_PAUSE;
+        } else if ((err = anth_sink_feed(&t->sink, p, len)) != NULL) {
+            t->err_kind = err;
+            ret = 0;
         }
-    }
-    if (anth_buf_append(&t->body, p, len) != 0) {
+    } else if (anth_buf_append(&t->body, p, len) != 0) {
         t->err_kind = "out_of_memory";
-        return 0;
+        ret = 0;
     }
-    t->last_byte = anth_clock_now();
-    return len;
+    if (ret == len) t->last_byte = anth_clock_now();
+    anth_transfer_unlock(t);
+    return ret;
 }
 
 static const char *kind_of(CURLcode code) {
@@ -89,14 +104,25 @@ void anth_transfer_finish(anth_transfer *t, CURLcode code) {
     anth_transfer_detach(t);
 }
 
+static void unlink_from(anth_transfer **list, anth_transfer *t, int by_cmd) {
+    anth_transfer **pp;
+    for (pp = list; *pp != NULL; pp = by_cmd ? &(*pp)->next_cmd : &(*pp)->next) {
+        if (*pp == t) {
+            *pp = by_cmd ? t->next_cmd : t->next;
+            break;
+        }
+    }
+}
+
 void anth_transfer_detach(anth_transfer *t) {
     anth_session *s = t->sess;
-    anth_transfer **pp;
     if (s == NULL) return;
-    for (pp = &s->active; *pp != NULL; pp = &(*pp)->next)
-        if (*pp == t) { *pp = t->next; break; }
-    t->next = NULL;
+    unlink_from(&s->active, t, 0);
+    if (t->cmd != 0) unlink_from(&s->commands, t, 1);
+    t->next = t->next_cmd = NULL;
+    t->cmd = 0;
     t->sess = NULL;
+    s->dirty = 1;
     if (t->state == ANTH_T_RUNNING) {
         t->state = ANTH_T_FAILED;
         t->err_kind = "aborted";
@@ -106,8 +132,9 @@ void anth_transfer_detach(anth_transfer *t) {
     if (t->easy == NULL) return;
     if (t->added) curl_multi_remove_handle(s->multi, t->easy);
     t->added = 0;
-    if (s->multi != NULL && s->nspare < (int)(sizeof s->spare / sizeof s->spare[0])) {
+    if (!s->closed && s->nspare < (int)(sizeof s->spare / sizeof s->spare[0])) {
         curl_easy_reset(t->easy);
+        curl_easy_setopt(t->easy, CURLOPT_SHARE, NULL); /* (reset keeps it) */
         s->spare[s->nspare++] = t->easy;
     } else {
         curl_easy_cleanup(t->easy);
@@ -116,6 +143,55 @@ void anth_transfer_detach(anth_transfer *t) {
     curl_slist_free_all(t->headers);
     t->headers = NULL;
     if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
+}
+
+void anth_transfer_ask(anth_transfer *t, int cmd) {
+    anth_session *s = t->sess;
+    if (s == NULL) return;
+    if (t->cmd == 0) {
+        t->next_cmd = s->commands;
+        s->commands = t;
+    }
+    t->cmd |= cmd;
+}
+
+void anth_transfer_command(anth_transfer *t) {
+    anth_session *s = t->sess;
+    int cmd = t->cmd;
+    t->cmd = 0;
+    if (s == NULL) return;
+    if (cmd & ANTH_CMD_REMOVE) {
+        anth_transfer_detach(t);
+        return;
+    }
+    if (cmd & ANTH_CMD_ADD) {
+        CURLMcode mc = curl_multi_add_handle(s->multi, t->easy);
+        if (mc != CURLM_OK) {
+            anth_transfer_finish(t, CURLE_FAILED_INIT);
+            return;
+        }
+        t->added = 1;
+    }
+    if ((cmd & ANTH_CMD_RESUME) && t->added) {
+        /* libcurl calls the write callback again from inside curl_easy_pause,
+         * which takes the lock: let go of it meanwhile. Only this thread
+         * detaches t, so t stays in the session. */
+        t->last_byte = anth_clock_now();
+        anth_mutex_unlock(&s->mu);
+        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        anth_mutex_lock(&s->mu);
+    }
+}
+
+void anth_session_release(anth_session *s) {
+    int last;
+    anth_mutex_lock(&s->mu);
+    last = --s->refs == 0;
+    anth_mutex_unlock(&s->mu);
+    if (!last) return;
+    anth_cond_free(&s->changed);
+    anth_mutex_free(&s->mu);
+    free(s);
 }
 
 static const char *opt_string(lua_State *L, int spec, const char *key) {
@@ -256,6 +332,11 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
     if (has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
     curl_easy_setopt(e, CURLOPT_URL, url);
+    /* Over TLS, requests started together wait for the first connection's
+     * handshake to say whether it multiplexes (HTTP/2, from ALPN) rather than
+     * each opening its own. Never over plain HTTP (always HTTP/1.1 here),
+     * where libcurl would hold the second request until the first answer. */
+    if (strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     if (proxy != NULL) curl_easy_setopt(e, CURLOPT_PROXY, proxy);
     if (ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
@@ -265,6 +346,10 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
     if (opt_bool(L, spec, "stream")) t->sink.kind = ANTH_SINK_EVENTS;
+    /* Every encoding this libcurl decodes, for answers read whole (JSON,
+     * JSONL, files); never for event streams, whose events must come as
+     * they are sent rather than when a compressor flushes. */
+    else curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     if (opt_bool(L, spec, "lines")) t->sink.kind = ANTH_SINK_LINES;
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -283,30 +368,36 @@ static void set_output(lua_State *L, anth_transfer *t, int spec) {
 }
 
 static CURL *take_easy(anth_session *s) {
-    if (s->nspare > 0) return s->spare[--s->nspare];
-    return curl_easy_init();
+    CURL *e = NULL;
+    anth_mutex_lock(&s->mu);
+    if (s->nspare > 0) e = s->spare[--s->nspare];
+    anth_mutex_unlock(&s->mu);
+    return e != NULL ? e : curl_easy_init();
 }
 
 int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_transfer *t;
     int uv;
-    CURLMcode mc;
     spec = anth_absindex(L, spec);
     t = anth_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
     anth_buf_init(&t->head);
     anth_buf_init(&t->body);
+    anth_buf_init(&t->took);
     anth_sink_init(&t->sink);
     t->state = ANTH_T_FAILED; /* until it is really started */
     t->err_kind = "aborted";
+    anth_mutex_lock(&s->mu);
+    s->refs++;
+    anth_mutex_unlock(&s->mu);
+    t->home = s; /* from here on __gc lets go of the session */
     anth_setmetatable(L, ANTH_TRANSFER_MT);
     lua_newtable(L);
     uv = lua_gettop(L);
     lua_pushvalue(L, 1);
-    lua_setfield(L, uv, "session"); /* the session outlives its transfers */
-    t->easy = take_easy(s);
+    lua_setfield(L, uv, "session");
+    t->easy = take_easy(s); /* an error from here on leaves an easy handle for __gc */
     if (t->easy == NULL) return luaL_error(L, "anthropic: curl_easy_init failed");
-    t->sess = s; /* from here on, an error leaves a detachable transfer for __gc */
     curl_easy_setopt(t->easy, CURLOPT_PRIVATE, (char *)t);
     curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
@@ -315,9 +406,12 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, anth_driver_close_socket);
-    curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, (void *)&s->driver);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
+    /* The CA store parsed once and kept (in the multi handle) for a day,
+     * instead of read again for every new TLS connection. */
+    curl_easy_setopt(t->easy, CURLOPT_CA_CACHE_TIMEOUT, 86400L);
+#endif
     set_network(L, t, spec);
     set_method(L, t, spec);
     set_headers(L, t, spec);
@@ -325,50 +419,98 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_set_multipart(L, t->easy, &t->mime, spec);
     set_output(L, t, spec);
     curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+    /* The share only now: an easy handle that holds it when the session
+     * closes (a transfer whose spec raised, collected later) would keep
+     * curl_share_cleanup from freeing it. */
+    if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
     anth_setuservalue(L, -2);
+    /* Built: the network thread adds it to the multi handle. */
+    anth_mutex_lock(&s->mu);
     t->state = ANTH_T_RUNNING;
     t->err_kind = NULL;
     t->last_byte = anth_clock_now();
-    mc = curl_multi_add_handle(s->multi, t->easy);
-    if (mc != CURLM_OK) return luaL_error(L, "anthropic: %s", curl_multi_strerror(mc));
-    t->added = 1;
+    t->sess = s;
     t->next = s->active;
     s->active = t;
+    anth_transfer_ask(t, ANTH_CMD_ADD);
+    anth_mutex_unlock(&s->mu);
+    curl_multi_wakeup(s->multi);
     return 1;
 }
 
-/* Takes the queued event h; once the queue is empty, lets libcurl go on if
- * it was paused (it calls the write callback again from inside
- * curl_easy_pause). */
-void anth_transfer_take_event(anth_transfer *t, const anth_event_head *h) {
-    if (anth_sink_take(&t->sink, h) && t->paused && t->easy != NULL) {
+int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h) {
+    if (anth_sink_take(&t->sink, h) && t->paused && t->sess != NULL) {
         t->paused = 0;
-        t->last_byte = anth_clock_now();
-        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        anth_transfer_ask(t, ANTH_CMD_RESUME);
+        return 1;
     }
+    return 0;
 }
 
 /* --- the Lua object ------------------------------------------------------- */
 
+/* Lua thread: takes t out of its session. A transfer the network thread has
+ * not added yet is just dropped; one inside libcurl is removed by the
+ * network thread, which this waits for (briefly: at most one of its rounds). */
+static void transfer_stop(anth_transfer *t) {
+    anth_session *s = t->home;
+    if (s == NULL) return;
+    anth_mutex_lock(&s->mu);
+    if (t->sess != NULL) {
+        if (!s->has_thread || s->pid != anth_process_id()) {
+            /* no network thread (a forked child): leave libcurl's handle alone */
+            unlink_from(&s->active, t, 0);
+            if (t->cmd != 0) unlink_from(&s->commands, t, 1);
+            t->sess = NULL;
+            t->easy = NULL;
+            if (t->state == ANTH_T_RUNNING) {
+                t->state = ANTH_T_FAILED;
+                t->err_kind = "aborted";
+                t->code = CURLE_ABORTED_BY_CALLBACK;
+            }
+        } else if (!t->added) {
+            anth_transfer_detach(t); /* never inside multi: nothing for the network thread */
+        } else {
+            anth_transfer_ask(t, ANTH_CMD_REMOVE);
+            anth_mutex_unlock(&s->mu);
+            curl_multi_wakeup(s->multi);
+            anth_mutex_lock(&s->mu);
+            while (t->sess != NULL) anth_cond_wait(&s->changed, &s->mu, 100);
+        }
+    }
+    anth_mutex_unlock(&s->mu);
+}
+
 static int transfer_close(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    anth_transfer_detach(t);
-    if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; }
+    transfer_stop(t);
+    if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; } /* one never started */
+    curl_slist_free_all(t->headers);
+    t->headers = NULL;
+    if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
     return 0;
 }
 
 static int transfer_gc(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     transfer_close(L);
+    anth_sink_end(&t->sink, 0);
     anth_buf_free(&t->head);
     anth_buf_free(&t->body);
+    anth_buf_free(&t->took);
     anth_sink_free(&t->sink);
+    if (t->home != NULL) anth_session_release(t->home);
+    t->home = NULL;
     return 0;
 }
 
 static int transfer_tostring(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
-    lua_pushfstring(L, "anthropic.transfer (%s)", anth_transfer_state_name(t));
+    const char *state;
+    anth_transfer_lock(t);
+    state = anth_transfer_state_name(t);
+    anth_transfer_unlock(t);
+    lua_pushfstring(L, "anthropic.transfer (%s)", state);
     return 1;
 }
 

@@ -1,13 +1,20 @@
 /* The easy transfer: one HTTP exchange (one attempt of a request), made from
- * a Lua spec table, run by its session's multi handle, its answer kept in the
- * transfer (head, body) or handed to its sink (sink.h). transfer.c makes it,
- * gets the bytes from libcurl's callbacks and ends it; response.c reads the
- * answer back; session.c and wait.c drive it.
+ * a Lua spec table on the Lua thread, run by its session's network thread
+ * (session.c), its answer kept in the transfer (head, body) or handed to its
+ * sink (sink.h). transfer.c makes it, gets the bytes from libcurl's callbacks
+ * and ends it; response.c reads the answer back; session.c and wait.c drive
+ * and wait for it.
+ *
+ * Two threads touch a transfer: the Lua thread that made it and its
+ * session's network thread, which alone calls libcurl's multi functions and
+ * runs its callbacks. Everything the network thread writes (the answer, the
+ * state, the queues) is read and written under the session's mutex; the Lua
+ * thread never calls Lua while it holds it, and the network thread never
+ * calls Lua at all.
  *
  * The session struct is here too: a transfer joins and leaves its session's
- * list and spare handles itself, so transfer.c never calls into session.c
- * (which creates, drives and closes the session, and calls down into this).
- * No Lua code ever runs inside a libcurl callback: callbacks only copy bytes. */
+ * lists and spare handles itself, so transfer.c never calls into session.c
+ * (which creates, runs and closes the session, and calls down into this). */
 #ifndef ANTH_TRANSFER_H
 #define ANTH_TRANSFER_H
 
@@ -17,27 +24,46 @@
 #include "buffer.h"
 #include "body.h"
 #include "sink.h"
-#include "socket_driver.h"
 
 #define ANTH_SESSION_MT "anthropic.session"
 #define ANTH_TRANSFER_MT "anthropic.transfer"
 
 typedef struct anth_transfer anth_transfer;
 
+/* Work the Lua thread asks of the network thread, for one transfer. */
+enum { ANTH_CMD_ADD = 1, ANTH_CMD_REMOVE = 2, ANTH_CMD_RESUME = 4 };
+
+/* A session: heap memory shared by its Lua object, its network thread and
+ * its transfers (refs), so its mutex outlives whichever goes first. */
 typedef struct anth_session {
-    CURLM *multi;
-    anth_transfer *active; /* transfers added to multi, linked through next */
-    CURL *spare[4];        /* finished easy handles kept for reuse */
-    int nspare;
+    CURLM *multi;        /* the network thread's alone while it runs */
+    CURLSH *share;       /* TLS sessions and DNS answers, shared by every transfer of the session */
+    anth_mutex_t mu;     /* guards everything below, and every transfer's answer */
+    anth_cond_t changed; /* broadcast when a transfer got somewhere */
+    anth_thread_t thread;
+    int has_thread;
+    long pid;            /* the process that made it (a forked child has no network thread) */
+    int stop;            /* the network thread is asked to end */
+    int refs;            /* the Lua object, and each transfer made in it */
     int closed;
-    anth_driver *driver; /* while a host loop drives the session (sess:watch()) */
+    anth_transfer *active;   /* transfers queued for or inside multi, linked through next */
+    anth_transfer *commands; /* transfers with work for the network thread, through next_cmd */
+    CURL *spare[4];          /* finished easy handles kept for reuse */
+    int nspare;
+    unsigned long generation; /* counts the network thread's rounds that changed something */
+    unsigned long seen;       /* the generation sess:perform last saw */
+    int dirty;                /* a transfer changed in this round */
+    int wake[2];              /* the host loop's descriptor: readable after a change */
 } anth_session;
 
 typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
 
 struct anth_transfer {
     anth_session *sess; /* NULL once detached from its session */
+    anth_session *home; /* the session it was made in (a reference, kept to the end) */
     anth_transfer *next;
+    anth_transfer *next_cmd;
+    int cmd;              /* ANTH_CMD_* asked and not done yet */
     CURL *easy;
     struct curl_slist *headers;
     anth_tstate state;
@@ -52,6 +78,7 @@ struct anth_transfer {
     int head_done;        /* the final response's header block has ended */
     int mode;             /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
     int paused;           /* the queue is full: libcurl waits until Lua takes events */
+    anth_buf took;        /* the Lua thread's copy of what it reads (an event, the head) */
     anth_sink sink;       /* where a 2xx body goes (kind ANTH_SINK_BODY: nowhere, kept) */
     curl_mime *mime;      /* a multipart body */
     const anth_body *rbody; /* a body with splices, read by libcurl piece by piece */
@@ -68,20 +95,41 @@ static inline const char *anth_transfer_state_name(const anth_transfer *t) {
     return t->state == ANTH_T_RUNNING ? "running" : t->state == ANTH_T_DONE ? "done" : "failed";
 }
 
-/* sess:request(spec): pushes a new transfer, already added to s's multi
- * handle; the session is at stack index 1. Raises on a bad spec. */
+/* sess:request(spec): pushes a new transfer, handed to s's network thread;
+ * the session object is at stack index 1. Raises on a bad spec. */
 int anth_transfer_new(lua_State *L, anth_session *s, int spec);
 
-/* libcurl reports t done with code: its result is kept and t leaves its
- * session. No-op unless t is running. */
+/* Network thread, s->mu held: libcurl reports t done with code (or its idle
+ * timeout passed): its result is kept and t leaves its session. No-op
+ * unless t is running. */
 void anth_transfer_finish(anth_transfer *t, CURLcode code);
 
-/* Takes t out of its session (a running t is aborted), returning its easy
- * handle to the session's spares. Keeps the results; idempotent. */
+/* Network thread (or the Lua thread once the network thread is gone), s->mu
+ * held: takes t out of its session (a running t is aborted), returning its
+ * easy handle to the session's spares. Keeps the results; idempotent. */
 void anth_transfer_detach(anth_transfer *t);
 
-/* Takes the queued event anth_sink_peek gave; when that empties the queue,
- * lets libcurl go on if it was paused. */
-void anth_transfer_take_event(anth_transfer *t, const anth_event_head *h);
+/* Network thread, s->mu held: carries out what the Lua thread asked of t. */
+void anth_transfer_command(anth_transfer *t);
+
+/* Lua thread, s->mu held: queues cmd for the network thread (the caller
+ * wakes it with curl_multi_wakeup after unlocking). */
+void anth_transfer_ask(anth_transfer *t, int cmd);
+
+/* Lua thread, t->home->mu held: takes the queued event anth_sink_peek gave;
+ * when that empties the queue, asks the network thread to let libcurl go on
+ * if it was paused. Returns whether the network thread must be woken. */
+int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h);
+
+/* The session's lock, taken around every read of a transfer's answer. */
+static inline void anth_transfer_lock(const anth_transfer *t) {
+    anth_mutex_lock(&t->home->mu);
+}
+static inline void anth_transfer_unlock(const anth_transfer *t) {
+    anth_mutex_unlock(&t->home->mu);
+}
+
+/* Drops a reference to s; the last one frees it (mutex included). */
+void anth_session_release(anth_session *s);
 
 #endif

@@ -2,6 +2,8 @@
 -- new connection (counted at the server).
 local anthropic = require("anthropic")
 local fake = require("support.fake")
+local core = require("anthropic.core")
+local limit = require("support.timing")
 
 describe("connection reuse", function()
   local server
@@ -35,4 +37,114 @@ describe("connection reuse", function()
     client:close()
     assert.has_error(function() client.messages.create({ model = "m", max_tokens = 1, messages = {} }) end)
   end)
+
+  it("asks for compressed JSON answers and reads a gzip-encoded one", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    local text = string.rep("zip ", 2000)
+    server:script({ gzip = true,
+                    json = { type = "message", id = "msg_gz", content = { { type = "text", text = text } } } })
+    local msg = assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+    assert.equal("msg_gz", msg.id)
+    assert.equal(string.rep("zip ", 2000), msg.content[1].text)
+    assert.matches("gzip", server:last_request().headers["accept-encoding"])
+  end)
+
+  it("does not ask for compression on event streams", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    local s = assert(client.messages.stream({ model = "m", max_tokens = 1, messages = {} }))
+    s:close()
+    assert.is_nil(server:last_request().headers["accept-encoding"])
+  end)
+
+  it("runs concurrent requests side by side on a server that does not multiplex (plain HTTP/1.1)", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
+    server:script({ delay_ms = 300, times = 0 })
+    local reqs = {}
+    for i = 1, 8 do
+      reqs[i] = client.messages.create_async({ model = "m" .. i, max_tokens = 1, messages = {} })
+    end
+    local t0 = core.now()
+    while client:poll(20) > 0 do end
+    local took = core.now() - t0
+    for i = 1, 8 do
+      local msg = assert(reqs[i]:wait())
+      assert.equal("m" .. i, msg.model)
+    end
+    -- a connection each, none waiting for another's answer (that would be >= 600 ms)
+    assert.equal(8, server:stats().connections)
+    assert.truthy(took < limit(0.55), took)
+    -- and the connections are reused afterwards
+    for _ = 1, 3 do assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} })) end
+    assert.equal(8, server:stats().connections)
+  end)
+
+  describe("the network thread", function()
+    -- Runs code in a child Lua against the fake; returns its output and how long it took.
+    local function child(code)
+      local lua = os.getenv("ANTHROPIC_TEST_LUA")
+        or (rawget(_G, "jit") and "luajit" or "lua" .. _VERSION:match("%d+%.%d+"))
+      code = ('local anthropic = require("anthropic")\n' ..
+        'local c = anthropic.new({ api_key = "sk-test", base_url = %q, max_retries = 0 })\n' ..
+        'local P = { model = "m", max_tokens = 5,\n' ..
+        '  messages = { { role = "user", content = "hi" } } }\n'):format(server.url) .. code
+      local cmd = ("LUA_PATH='%s' LUA_CPATH='%s' %s -e '%s' 2>&1"):format(
+        package.path, package.cpath, lua, code:gsub("'", "'\\''"))
+      local t0 = core.now()
+      local p = assert(io.popen(cmd))
+      local out = p:read("*a")
+      local ok = p:close()
+      return out, core.now() - t0, ok
+    end
+
+    it("lets a Lua state close with transfers in flight (lua_close joins it)", function()
+      server:script({ delay_ms = 3000, times = 0 })
+      local out, took = child([[
+        local reqs = {}
+        for i = 1, 4 do reqs[i] = c.messages.create_async(P) end
+        local s = c.messages.stream_async(P)
+        c:poll(50)
+        io.write("started")
+        os.exit(0, true) -- closes the state: the session and its transfers are collected
+      ]])
+      assert.equal("started", out)
+      assert.truthy(took < 2.5, took) -- did not wait for the answers
+    end)
+
+    it("lets a program end without closing its client, and a closed client's handles still answer", function()
+      server:script({ delay_ms = 3000, times = 0 })
+      local out = child([[
+        local req = c.messages.create_async(P)
+        local s = c.messages.stream_async(P)
+        c:poll(20)
+        c:close()
+        c:close()
+        io.write(tostring(req:done()), " ", tostring(s:done()))
+      ]])
+      assert.equal("false false", out)
+      out = child([[
+        local req = c.messages.create_async(P)
+        c:poll(20)
+        req = nil
+        collectgarbage()
+        collectgarbage()
+        io.write("collected")
+      ]])
+      assert.equal("collected", out)
+    end)
+
+    it("cancels a transfer inside libcurl at once (t:close asks the network thread)", function()
+      server:script({ delay_ms = 3000 })
+      local sess = core.session()
+      local t = sess:request({ url = server.url .. "/v1/messages", method = "POST", body = "{}" })
+      assert.is_false(t:wait(100))
+      local t0 = core.now()
+      t:close()
+      assert.truthy(core.now() - t0 < 0.5)
+      assert.equal("aborted", (t:error()))
+      t:close()
+      sess:close()
+      assert.has_error(function() sess:request({ url = server.url }) end)
+    end)
+  end)
 end)
+

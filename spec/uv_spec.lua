@@ -1,11 +1,10 @@
 -- anthropic.uv: a client driven by a libuv loop (luv here, vim.loop inside
--- Neovim) through libcurl's socket API. The loop must keep ticking while a
+-- Neovim) through the one descriptor its network thread signals. The loop must keep ticking while a
 -- stream is delivered; concurrent requests overlap; idle timeouts still fire;
 -- errors in callbacks are reported without stopping the driver.
 local anthropic = require("anthropic")
 local nvim = require("support.nvim")
 local limit = require("support.timing")
-local core = require("anthropic.core")
 local fake = require("support.fake")
 local streams = require("support.streams")
 
@@ -73,48 +72,33 @@ describe("anthropic.uv", function()
     uv.run("nowait") -- lets the closed handles go
   end)
 
-  describe("session socket API", function()
-    it("watch() is idempotent and changes() reports sockets and the timer", function()
-      local sess = client.session
-      assert.is_true((sess:watched()))
-      sess:watch()
-      local changes, timer = sess:changes()
-      assert.same({}, changes)
-      assert.equal(-1, timer) -- no transfer: a second watch() reports "no timer"
-      local other = core.session()
-      assert.is_false((other:watched()))
-      assert.has_error(function() other:changes() end)
-      other:close()
-    end)
-
-    it("is drivable by hand: changes, socket_action, timeout_action", function()
+  describe("the session's descriptor", function()
+    it("turns readable when the network thread got a transfer somewhere; ack empties it", function()
       driver:detach()
       local sess = client.session
+      local fd = sess:fd()
+      assert.is_number(fd)
+      assert.equal(0, sess:ack())
       local req = client.messages.create_async(PARAMS)
-      local changes, timer = sess:changes()
-      assert.same({}, changes)
-      assert.equal(0, timer) -- libcurl wants its timeout at once
-      local running = sess:timeout_action()
-      assert.equal(1, running)
-      local watched = {}
-      local deadline = core.now() + 5
-      while not req:done() and core.now() < deadline do
-        changes = sess:changes()
-        for _, c in ipairs(changes) do
-          assert.is_number(c[1])
-          assert.truthy(({ ["in"] = 1, out = 1, inout = 1, remove = 1 })[c[2]], c[2])
-          watched[c[1]] = c[2] ~= "remove" and c[2] or nil
-        end
-        for fd, what in pairs(watched) do
-          sess:socket_action(fd, what ~= "out", what ~= "in")
-        end
+      -- a C host's loop: poll(2) the one descriptor, then ack and dispatch
+      local poll = uv.new_poll(fd)
+      local woke = 0
+      poll:start("r", function()
+        woke = woke + 1
+        sess:ack()
         client:dispatch()
-      end
+      end)
+      run_until(function() return req:done() end)
+      poll:stop()
+      poll:close()
+      assert.truthy(woke >= 1)
       local msg = assert(req:poll())
       assert.equal("msg_fake", msg.id)
-      changes = sess:changes()
-      for _, c in ipairs(changes) do watched[c[1]] = c[2] ~= "remove" and c[2] or nil end
-      assert.same({}, watched) -- the finished connection is no longer watched
+      assert.equal(0, sess:ack())
+      assert.is_true(sess:is_open())
+      client:close()
+      assert.is_false(sess:is_open())
+      assert.has_error(function() sess:fd() end)
     end)
   end)
 

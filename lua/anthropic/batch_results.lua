@@ -51,7 +51,7 @@ local function take(self)
                             request_id = self.response.request_id }))
     return nil
   end
-  if not t:done() then return false end
+  if not t:done() or t:queued() > 0 then return false end -- (lines may have come with the end)
   local kind, message = t:error()
   stop(self, kind and errors.new({
     type = kind == "timeout" and "timeout_error" or "connection_error", reason = kind,

@@ -75,9 +75,8 @@ local function block_of(kind, source, opts)
 end
 
 -- The first bytes of base64 data, decoded (at most 12 bytes), or nil.
-local function head_bytes(b64)
-  if #b64 > 16 then b64 = b64:sub(1, 16) end
-  return (core.base64_decode(b64))
+local function head_bytes(b64) -- b64: a string or a blob (`core.base64_file`)
+  return (core.base64_decode(b64:sub(1, 16)))
 end
 
 local function hex_head(bytes)
@@ -141,7 +140,12 @@ M.image.base64 = api("image.base64", function(data, media_type, opts)
 end)
 
 --- An image block from a JPEG, PNG, GIF or WebP file, its type told by its
--- first bytes (not its name) and its base64 done in C.
+-- first bytes (not its name) and its base64 done in C. The block's
+-- `source.data` is a blob, not a string: the base64 stays in C memory and
+-- request bodies splice it from there (a 20 MB image is never copied into a
+-- Lua string). `tostring(data)` gives the string; `#data` and
+-- `data:sub(i, j)` work as on strings; `core.encode` and conversation saves
+-- write it as the string.
 M.image.file = api("image.file", function(path, opts)
   local ok, err = check_string(path, "path")
   if not ok then return nil, err end
@@ -200,7 +204,8 @@ M.document.text = api("document.text", function(text, opts)
   return block_of("document", { type = "text", media_type = "text/plain", data = text }, opts)
 end)
 
---- A document block from a PDF file (told by its `%PDF-` header), base64 in C.
+--- A document block from a PDF file (told by its `%PDF-` header), base64 in
+-- C; its `source.data` is a blob, as with `image.file`.
 M.document.file = api("document.file", function(path, opts)
   local ok, err = check_string(path, "path")
   if not ok then return nil, err end

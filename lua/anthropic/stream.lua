@@ -183,7 +183,11 @@ end
 
 local function wait_or_end(self, t)
   if self.ended then return true end
-  if t:done() then return transfer_over(self) end
+  if t:done() then
+    -- the last events may have come with the end, after next_event found none
+    if t:queued() > 0 then return false end
+    return transfer_over(self)
+  end
   async.wait(self.client, t, "event")
   return false
 end
@@ -271,7 +275,10 @@ local function drain(self, max)
     if event then out[#out + 1] = event end
     if self.ended then return out end
   end
-  if t:done() and not self.ended then transfer_over(self) end
+  if t:done() and not self.ended then
+    if t:queued() > 0 then return out, true end -- came with the end: the next drain takes them
+    transfer_over(self)
+  end
   return out
 end
 

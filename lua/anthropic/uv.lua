@@ -1,30 +1,36 @@
 --- Drives a client from a libuv loop (Neovim's `vim.uv`/`vim.loop`, or luv):
--- the loop watches libcurl's sockets and timer, so async requests and streams
--- make progress while the host's loop runs, with no blocking and no thread.
+-- async requests and streams make progress while the host's loop runs, with
+-- no blocking.
 --
 --   local driver = require("anthropic.uv").attach(client)  -- [, uv [, opts]]
 --   client.messages.stream_async(params, { on_text = function(delta) ... end })
 --   -- ... the host loop runs ...
 --   driver:detach()
 --
--- How: `session:watch()` puts the session in libcurl's socket mode; its
--- callbacks only record which sockets libcurl wants watched and when its
--- timer is due (no Lua runs inside libcurl). After every action, and once per
--- loop iteration (an unreferenced prepare handle, which also picks up requests
--- started from anywhere), the driver pulls those changes (`session:changes()`)
--- into one uv poll handle per socket and one uv timer, then calls
--- `client:dispatch()`: the callbacks of async requests and streams run there,
--- from a uv callback. An error they raise is caught and reported
+-- How: the client's network runs on a thread of its own (connections, TLS,
+-- reading, SSE framing); it makes one descriptor readable, `session:fd()`,
+-- whenever a transfer got somewhere. The driver watches that descriptor with
+-- one uv poll handle; when it turns readable the driver empties it
+-- (`session:ack()`) and calls `client:dispatch()`: the callbacks of async
+-- requests and streams run there, from a uv callback, within a budget (what
+-- is left runs on the next loop turn, from an idle handle). A uv timer wakes
+-- the driver for retry back-offs (and, while work is pending, now and then
+-- anyway). An error the callbacks raise is caught and reported
 -- (`opts.on_error(err)`, else `vim.notify` in Neovim, else stderr) and the
--- driver keeps working.
+-- driver keeps working. The poll handle keeps the loop alive only while
+-- work is pending, so `uv.run()` returns once everything is done.
+--
+-- Another host loop does the same with the descriptor: watch `fd` for
+-- reading (LÖVE or Defold: nothing needed, call `client:poll(0)` each frame;
+-- a C host: add it to its epoll/poll set), and when it is readable call
+-- `client.session:ack()` then `client:dispatch()`.
 --
 -- In Neovim, callbacks run in a "fast" loop context where most `vim.api`
 -- calls are not allowed: wrap such code in `vim.schedule`, or attach with
 -- `{ schedule = vim.schedule }` so that dispatching itself is scheduled.
 --
 -- Blocking calls (`client.messages.create`, `s:final_message()`...) still work
--- on an attached client: they poll(2) the same sockets themselves; they just
--- block the host loop meanwhile.
+-- on an attached client; they just block the host loop meanwhile.
 -- @module anthropic.uv
 local core = require("anthropic.core")
 local raise = require("anthropic.misuse").raise
@@ -38,10 +44,11 @@ M.Driver = Driver
 local floor = math.floor
 local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
 local SAFETY_MS = 250 -- while async work is pending, dispatch at least this often
+local NO_FD_MS = 5    -- without a descriptor (Windows), how often to look while work is pending
 
 -- The driver's internals, defined below (forward-declared: the callbacks
 -- made in attach refer to them).
-local protect, closed, apply, sync, arm, dispatch, after, record, act, fire
+local protect, closed, arm, dispatch, after
 
 local function default_uv()
   local vim = rawget(_G, "vim")
@@ -97,59 +104,44 @@ function M.attach(client, uv, opts)
     client = client,
     session = client.session,
     uv = uv,
-    polls = {},     -- fd -> uv poll handle
-    modes = {},     -- fd -> "r" | "w" | "rw"
-    curl_due = nil, -- uv.now() ms when libcurl's timer is due
-    idle_due = nil, -- uv.now() ms of the nearest stream idle deadline
-    armed = nil,    -- due time the uv timer is armed for
+    armed = nil,    -- uv.now() ms the timer is armed for
     running = 0,
     pending = 0,
     on_error = opts.on_error,
     schedule = opts.schedule,
     handler = opts.traceback and traceback or nil,
   }, Driver)
-  self.session:watch()
   self.timer = uv.new_timer()
-  self.prepare = uv.new_prepare()
-  self.on_timer = function() fire(self) end
-  self.prepare:start(function()
-    local watched, dirty = self.session:watched()
-    if not watched then return self:detach() end -- the client was closed
-    if dirty and sync(self) then after(self) end
-  end)
-  self.prepare:unref() -- never keeps the loop alive by itself
+  self.on_timer = function()
+    self.armed = nil
+    if closed(self) then return end
+    after(self)
+  end
+  local fd = self.session:fd()
+  if fd then
+    local poll, err = uv.new_poll(fd)
+    if not poll then raise("anthropic.uv: cannot watch the client's descriptor: " .. tostring(err)) end
+    self.poll = poll
+    poll:start("r", function()
+      if closed(self) then return end
+      after(self)
+    end)
+  end
   -- Events left queued by the dispatch budget are taken on the next loop
   -- turn by an idle handle (a 0 ms timer re-armed from a timer would run
   -- again in the same timers phase and starve the loop).
-  self.check = uv.new_check()
-  self.on_check = function()
-    self.checking = false
-    self.check:stop()
-    if closed(self) then return end
-    after(self)
-  end
   self.idle = uv.new_idle()
   self.on_idle = function()
     if closed(self) then return end
-    if self.curl_due and self.curl_due <= self.uv.now() then
-      self.curl_due = nil
-      record(self, protect(self, self.session.timeout_action, self.session))
-    end
     after(self)
   end
-  -- A loop with no active handle runs nothing, not even the prepare handle:
-  -- so when an async request or stream starts, `client:track` calls
-  -- `driver:kick()` to arm the handles at once.
   client.driver = self
-  if sync(self) then after(self) end
+  after(self)
   return self
 end
 
 function Driver:__tostring()
-  local n = 0
-  for _ in pairs(self.polls) do n = n + 1 end
-  return ("anthropic.uv driver (%s, %d sockets, %d transfers)"):format(
-    self.detached and "detached" or "attached", n, self.running)
+  return ("anthropic.uv driver (%s, %d transfers)"):format(self.detached and "detached" or "attached", self.running)
 end
 
 -- Runs f(...) protected; reports and returns nil on error.
@@ -171,63 +163,11 @@ end
 -- Whether the driver is detached (detaching it when its client was closed).
 function closed(self)
   if self.detached then return true end
-  if not self.session:watched() then -- the client was closed
+  if not self.session:is_open() then -- the client was closed
     self:detach()
     return true
   end
   return false
-end
-
-local function mode_of(what)
-  if what == "in" then return "r" elseif what == "out" then return "w" else return "rw" end
-end
-
--- Applies one socket change from libcurl to a uv poll handle.
-function apply(self, fd, what)
-  local uv = self.uv
-  local p = self.polls[fd]
-  if what == "remove" then
-    if p then
-      self.polls[fd], self.modes[fd] = nil, nil
-      p:stop()
-      if not p:is_closing() then p:close() end
-    end
-    return
-  end
-  local mode = mode_of(what)
-  if not p then
-    local err
-    p, err = uv.new_poll(fd)
-    if not p then
-      report(self, ("cannot watch socket %d: %s"):format(fd, tostring(err)))
-      return
-    end
-    self.polls[fd] = p
-  elseif self.modes[fd] == mode then
-    return
-  end
-  self.modes[fd] = mode
-  p:start(mode, function(err, events)
-    if self.polls[fd] ~= p then return end
-    events = events or ""
-    act(self, fd, events:find("r", 1, true) ~= nil, events:find("w", 1, true) ~= nil, err ~= nil)
-  end)
-end
-
--- Pulls libcurl's socket and timer changes into uv handles. True when
--- anything changed.
-function sync(self)
-  if closed(self) then return false end
-  local changes, timer_ms = protect(self, self.session.changes, self.session)
-  if not changes then return false end
-  for i = 1, #changes do
-    local c = changes[i]
-    apply(self, c[1], c[2])
-  end
-  if timer_ms then
-    self.curl_due = timer_ms >= 0 and self.uv.now() + timer_ms or nil
-  end
-  return #changes > 0 or timer_ms ~= nil
 end
 
 -- The earliest retry back-off among the client's calls (ms from now).
@@ -236,37 +176,33 @@ local function nearest_retry(client)
   return at and math.max(0, (at - core.now()) * 1000)
 end
 
--- Arms the uv timer for the earliest of libcurl's timer, the nearest idle
--- deadline, a retry back-off and (while work is pending) the safety tick.
+-- Arms the timer (retry back-offs, the safety tick, the no-descriptor tick)
+-- and the idle handle (events left by the dispatch budget); the poll handle
+-- keeps the loop alive only while work is pending.
 function arm(self)
   if self.detached then return end
-  local now = self.uv.now()
-  local due = self.curl_due
-  if self.idle_due and (not due or self.idle_due < due) then due = self.idle_due end
-  if self.pending > 0 then
-    local retry = nearest_retry(self.client)
-    local limit = now + (retry and math.min(retry, SAFETY_MS) or SAFETY_MS)
-    if not due or limit < due then due = limit end
+  local busy = self.running > 0 or next(self.client.pending) ~= nil
+  if self.poll then
+    if busy then self.poll:ref() else self.poll:unref() end
   end
-  if due then due = floor(due + 0.5) end
-  -- Work due now (libcurl asks for 0 ms, e.g. after a pause, or events left
-  -- by the dispatch budget) goes to the idle handle: a timer armed for 0 ms
-  -- from a timer callback runs again in the same timers phase and starves
-  -- the loop.
-  local now_due = due and due <= now
-  if now_due then due = nil end
-  local idle = self.more or now_due
-  if idle and not self.idling then
+  local due
+  if busy then
+    local now = self.uv.now()
+    local retry = nearest_retry(self.client)
+    local tick = self.poll and SAFETY_MS or NO_FD_MS
+    due = floor(now + (retry and math.min(retry, tick) or tick) + 0.5)
+  end
+  if self.more and not self.idling then
     self.idling = true
     self.idle:start(self.on_idle)
-  elseif not idle and self.idling then
+  elseif not self.more and self.idling then
     self.idling = false
     self.idle:stop()
   end
   if due == self.armed then return end
   self.timer:stop()
   self.armed = due
-  if due then self.timer:start(math.max(0, due - now), 0, self.on_timer) end
+  if due then self.timer:start(math.max(0, due - self.uv.now()), 0, self.on_timer) end
 end
 
 -- Dispatches the client (through opts.schedule when given).
@@ -278,75 +214,47 @@ function dispatch(self)
       self.scheduled = false
       if self.detached then return end
       local n, more = protect(self, self.client.dispatch, self.client)
-      self.pending, self.more = n or self.pending, more
+      self.pending, self.more = n or self.pending, n == nil or more
       arm(self)
     end)
     return
   end
   local n, more = protect(self, self.client.dispatch, self.client)
-  if n then self.pending, self.more = n, more end
+  if n then
+    self.pending, self.more = n, more
+  else
+    self.more = true -- a callback raised midway: dispatch the rest on the next turn
+  end
 end
 
--- After an action: changes, then dispatch, then the timer.
+-- Something may have changed: empty the descriptor, dispatch, re-arm.
 function after(self)
   if self.detached then return end
-  sync(self)
+  self.running = self.session:ack()
   dispatch(self)
   if self.detached then return end
-  sync(self) -- dispatch may have started requests (retries, follow-ups)
   arm(self)
 end
 
--- Records what a libcurl action reported: transfers running, nearest idle deadline.
-function record(self, running, idle_ms)
-  if running == nil then return end
-  self.running = running
-  self.idle_due = idle_ms and idle_ms >= 0 and self.uv.now() + idle_ms or nil
-end
-
---- Applies what changed since the last action (new transfers, a blocking
--- call's work) to the uv handles now, without dispatching: called when an
--- async request or stream starts. Safe from anywhere but libcurl callbacks.
+--- Arms the driver's handles now: called when an async request or stream
+-- starts (a loop with no active handle would not run the driver at all).
 function Driver:kick()
-  if sync(self) then arm(self) end
+  if self.detached then return end
+  self.running = self.session:is_open() and self.session:perform(0) or 0
+  arm(self)
 end
 
--- Socket `fd` is ready: lets libcurl act on it, then dispatches.
-function act(self, fd, readable, writable, failed)
-  if closed(self) then return end
-  record(self, protect(self, self.session.socket_action, self.session, fd, readable, writable, failed))
-  -- Dispatch once per loop turn (in the check phase, after every ready
-  -- socket had its turn), not once per socket.
-  if not self.checking then
-    self.checking = true
-    self.check:start(self.on_check)
-  end
-end
-
--- The uv timer fired: libcurl's timeout, idle deadlines, dispatch.
-function fire(self)
-  self.armed = nil
-  if closed(self) then return end
-  if self.curl_due and self.curl_due <= self.uv.now() then self.curl_due = nil end
-  record(self, protect(self, self.session.timeout_action, self.session))
-  after(self)
-end
-
---- Stops and closes the driver's uv handles; `client.driver` is cleared. The
--- session stays in socket mode (blocking calls keep working); attach again
--- to drive it from a loop.
+--- Stops and closes the driver's uv handles; `client.driver` is cleared.
+-- Blocking calls keep working; attach again to drive the client from a loop.
 function Driver:detach()
   if self.detached then return end
   self.detached = true
-  for fd, p in pairs(self.polls) do
-    self.polls[fd] = nil
-    pcall(p.stop, p)
-    if not p:is_closing() then p:close() end
-  end
-  self.modes = {}
-  for _, h in ipairs({ self.timer, self.prepare, self.idle, self.check }) do
-    pcall(h.stop, h)
-    if not h:is_closing() then h:close() end
+  for _, name in ipairs({ "poll", "timer", "idle" }) do
+    local h = self[name]
+    if h then
+      pcall(h.stop, h)
+      if not h:is_closing() then h:close() end
+    end
   end
   if self.client.driver == self then self.client.driver = nil end
 end

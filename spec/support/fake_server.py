@@ -56,6 +56,8 @@ Scripted response fields (a JSON object; all optional):
   hangup            true: read the request, then close without any response.
                     (A HEAD request gets the headers only.)
   header_bytes      N: add a header `x-huge` whose value is N bytes of "h".
+  gzip              true: when the request's accept-encoding names gzip, the
+                    body is sent gzip-compressed with `Content-Encoding: gzip`.
   times             how many requests this response answers (default 1;
                     -1 or 0 = forever).
   match             {method?, path?, path_prefix?}: the response is used only
@@ -80,6 +82,7 @@ Control port (JSON in and out):
 
 import argparse
 import base64
+import gzip
 import http.server
 import json
 import os
@@ -346,6 +349,10 @@ class ApiHandler(socketserver.StreamRequestHandler):
             ctype = s["content_type"]
         if status in (204, 304) or 100 <= status < 200:
             body, pieces = b"", None
+        gzipped = bool(s.get("gzip")) and body and "gzip" in \
+            rec["headers"].get("accept-encoding", "").lower()
+        if gzipped:
+            body, pieces = gzip.compress(body), None
         no_body = rec["method"].upper() == "HEAD"
 
         close = bool(s.get("close")) or not keep
@@ -353,6 +360,8 @@ class ApiHandler(socketserver.StreamRequestHandler):
         if ctype:
             defaults.append(["content-type", ctype])
         defaults.append(["request-id", "req_fake_%d" % rec["seq"]])
+        if gzipped:
+            defaults.append(["content-encoding", "gzip"])
         headers = []
         script_names = set()
         for name, value in header_pairs(s.get("headers")):

@@ -203,10 +203,18 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 
 ---@alias anthropic.ImageSource anthropic.Base64ImageSource|anthropic.URLImageSource|anthropic.FileImageSource
 
+---Bytes kept in C memory (a file's base64): written into request bodies
+---without a copy. `tostring(blob)` gives the string; `#blob` and
+---`blob:sub(i, j)` work as on strings.
+---@class anthropic.Blob
+---@field len fun(self: anthropic.Blob): integer
+---@field sub fun(self: anthropic.Blob, i: integer, j?: integer): string
+---@field string fun(self: anthropic.Blob): string
+
 ---@class anthropic.Base64ImageSource
 ---@field type "base64"
 ---@field media_type "image/jpeg"|"image/png"|"image/gif"|"image/webp"
----@field data string Base64.
+---@field data string|anthropic.Blob Base64 (a blob from `anthropic.image.file`).
 
 ---@class anthropic.URLImageSource
 ---@field type "url"
@@ -234,7 +242,7 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 ---@class anthropic.Base64PDFSource
 ---@field type "base64"
 ---@field media_type "application/pdf"
----@field data string Base64.
+---@field data string|anthropic.Blob Base64 (a blob from `anthropic.document.file`).
 
 ---@class anthropic.PlainTextSource
 ---@field type "text"

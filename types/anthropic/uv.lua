@@ -20,7 +20,7 @@ function uv.attach(client, loop, opts) end
 ---@class anthropic.Driver
 local Driver = {}
 
----Stops watching the client's sockets and timers (idempotent).
+---Stops watching the client's descriptor (idempotent).
 ---@return nil
 function Driver:detach() end
 
