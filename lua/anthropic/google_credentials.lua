@@ -15,6 +15,7 @@ local errors = require("anthropic.errors")
 local platform = require("anthropic.platform_request")
 
 local raise = require("anthropic.misuse").raise
+local wire = require("anthropic.wire")
 
 local M = {}
 
@@ -260,12 +261,9 @@ end
 -- @treturn string the token, or nil and an error
 function Source:token(post)
   local fixed = self.fixed
-  if type(fixed) == "string" then return fixed end
-  if fixed then
-    local ok, tok, err = pcall(fixed)
-    if ok and nonempty(tok) then return tok end
-    return nil, auth_error("access_token function failed: " .. (ok and tostring(err or "no token") or tostring(tok)))
-  end
+  -- A string, or a function called now: the one rule for credential
+  -- functions (anthropic.wire).
+  if fixed then return wire.resolve("access_token", fixed) end
   local now = self.now()
   if self.cached and now < self.cached.expires_at - M.REFRESH_MARGIN then return self.cached.access_token end
   local got, err = M.fetch(self.creds, post, now, self.scope)
