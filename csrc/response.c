@@ -227,7 +227,7 @@ static int take_event(lua_State *L, int fast) {
         if (copied) wake = anth_transfer_take_event(t, &h);
     }
     anth_transfer_unlock(t);
-    if (wake) curl_multi_wakeup(t->home->multi);
+    if (wake) anth_session_kick(t->home);
     if (p == NULL) return 0;
     if (!copied) return luaL_error(L, "anthropic: out of memory");
     p = t->took.data;

@@ -1,12 +1,18 @@
 /* The session (session.h): anthropic.session, one libcurl multi handle per
- * client, run by a network thread of its own. The Lua thread builds each
- * transfer's easy handle (sess:request) and hands it over; the network
- * thread alone calls the multi functions: it adds and removes handles,
- * resumes paused ones, runs libcurl (connection set-up, TLS, reading, SSE
- * and JSONL framing in the callbacks), finishes what is done or idle too
- * long, and after every round that changed something wakes whoever waits:
- * the condition variable (t:wait, sess:perform) and the descriptor a host
- * loop watches (sess:fd). No Lua ever runs on the network thread. */
+ * client. The Lua thread builds each transfer's easy handle (sess:request)
+ * and hands it over; whoever drives the session alone calls the multi
+ * functions, in rounds: it adds and removes handles, resumes paused ones,
+ * runs libcurl (connection set-up, TLS, reading, SSE and JSONL framing in
+ * the callbacks), finishes what is done or idle too long, and after every
+ * round that changed something wakes whoever waits: the condition variable
+ * (t:wait, sess:perform) and the descriptor a host loop watches (sess:fd).
+ *
+ * Who drives: a network thread of the session's own, from the first time
+ * anything asks for progress in the background (sess:perform, the host
+ * loops' poll; sess:fd). Before that, only blocking waits need progress,
+ * and t:wait drives the rounds on the Lua thread itself: a script that
+ * makes blocking calls only pays no hand-offs between threads (measured in
+ * bench/RESULTS.md). No Lua ever runs inside a round. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,36 +93,79 @@ static void run_commands(anth_session *s) {
     }
 }
 
-/* Wakes the waiters when something changed in this round. */
-static void announce(anth_session *s) {
-    if (!s->dirty) return;
+/* After a round (s->mu held): 0 when nothing changed; else 1, or 2 when the
+ * host loop's descriptor is to be signalled too (it watches, and the
+ * descriptor is not readable already). */
+static int count_round(anth_session *s) {
+    if (!s->dirty) return 0;
     s->dirty = 0;
     s->generation++;
+    if (!s->watched || s->wake_pending) return 1;
+    s->wake_pending = 1;
+    return 2;
+}
+
+/* Wakes whoever waits, as count_round said. Called without s->mu held, so a
+ * woken thread does not wake only to block on the mutex. */
+static void wake_waiters(anth_session *s, int how) {
+    if (how == 0) return;
     anth_cond_broadcast(&s->changed);
-    anth_wakeup_signal(s->wake);
+    if (how == 2) anth_wakeup_signal(s->wake);
+}
+
+/* One round of the network (s->mu held; let go of around libcurl): what the
+ * Lua thread asked, libcurl's work, then what is done or idle too long.
+ * Returns the longest wait (ms) before the next round is due. */
+static int work(anth_session *s) {
+    int running = 0;
+    run_commands(s);
+    anth_mutex_unlock(&s->mu);
+    curl_multi_perform(s->multi, &running); /* the callbacks lock for themselves */
+    anth_mutex_lock(&s->mu);
+    reap_done(s);
+    return check_idle(s, 1000);
+}
+
+/* Waits in libcurl for the sockets, at most wait_ms (s->mu held; let go of
+ * meanwhile). curl_multi_wakeup (a new transfer, a removal, a resume,
+ * close) ends the wait early; one that came before it is not lost. */
+static void idle(anth_session *s, int wait_ms) {
+    anth_mutex_unlock(&s->mu);
+    curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
+    anth_mutex_lock(&s->mu);
+}
+
+void anth_session_drive(anth_session *s, int wait_ms) {
+    int due = work(s);
+    if (count_round(s) != 0 || s->commands != NULL) return;
+    idle(s, wait_ms >= 0 && wait_ms < due ? wait_ms : due);
 }
 
 static void network_thread(void *ud) {
     anth_session *s = ud;
-    int running = 0;
     anth_mutex_lock(&s->mu);
     while (!s->stop) {
-        int wait_ms;
-        run_commands(s);
-        anth_mutex_unlock(&s->mu);
-        curl_multi_perform(s->multi, &running); /* the callbacks lock for themselves */
-        anth_mutex_lock(&s->mu);
-        reap_done(s);
-        wait_ms = check_idle(s, 1000);
-        announce(s);
+        int due = work(s), how = count_round(s);
+        if (how != 0) {
+            anth_mutex_unlock(&s->mu);
+            wake_waiters(s, how);
+            anth_mutex_lock(&s->mu);
+        }
         if (s->stop || s->commands != NULL) continue;
-        anth_mutex_unlock(&s->mu);
-        /* curl_multi_wakeup (a new transfer, a removal, a resume, close)
-         * ends the wait early; one that came before it is not lost. */
-        curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
-        anth_mutex_lock(&s->mu);
+        idle(s, due);
     }
     anth_mutex_unlock(&s->mu);
+}
+
+/* Starts the network thread, the first time something asks for progress in
+ * the background (a host loop's poll or descriptor). Until then the thread
+ * that waits drives libcurl itself (anth_session_work): a script that only
+ * makes blocking calls pays no hand-off between threads. Lua thread. */
+static void ensure_thread(lua_State *L, anth_session *s) {
+    if (s->has_thread) return;
+    if (anth_thread_start(&s->thread, network_thread, s) != 0)
+        luaL_error(L, "anthropic: cannot start the network thread");
+    s->has_thread = 1;
 }
 
 /* ---- the Lua object ---------------------------------------------------------- */
@@ -159,9 +208,6 @@ static int session_new(lua_State *L) {
         curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     }
     anth_wakeup_open(s->wake); /* none on Windows: host loops poll there */
-    if (anth_thread_start(&s->thread, network_thread, s) != 0)
-        return luaL_error(L, "anthropic: cannot start the network thread");
-    s->has_thread = 1;
     return 1;
 }
 
@@ -223,6 +269,7 @@ static int session_perform(lua_State *L) {
     anth_session *s = check_session(L, 1);
     lua_Number ms = luaL_optnumber(L, 2, 0);
     int wait_ms = ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms, n;
+    ensure_thread(L, s);
     anth_mutex_lock(&s->mu);
     /* Waits only when nothing changed since the Lua thread last looked. */
     if (wait_ms > 0 && s->active != NULL && s->generation == s->seen) {
@@ -266,6 +313,10 @@ static int push_curl_version(lua_State *L) {
 static int session_fd(lua_State *L) {
     anth_session *s = check_session(L, 1);
     if (s->wake[0] < 0) return 0;
+    ensure_thread(L, s);
+    anth_mutex_lock(&s->mu);
+    s->watched = 1;
+    anth_mutex_unlock(&s->mu);
     lua_pushinteger(L, s->wake[0]);
     return 1;
 }
@@ -275,8 +326,11 @@ static int session_fd(lua_State *L) {
 static int session_ack(lua_State *L) {
     anth_session *s = check_session(L, 1);
     int n;
+    /* Drained before the flag is cleared: a change between the two is not
+     * signalled, but the dispatch that follows an ack sees it. */
     anth_wakeup_drain(s->wake);
     anth_mutex_lock(&s->mu);
+    s->wake_pending = 0;
     n = count_active(s);
     anth_mutex_unlock(&s->mu);
     lua_pushinteger(L, n);

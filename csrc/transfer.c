@@ -434,7 +434,7 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     s->active = t;
     anth_transfer_ask(t, ANTH_CMD_ADD);
     anth_mutex_unlock(&s->mu);
-    curl_multi_wakeup(s->multi);
+    anth_session_kick(s);
     return 1;
 }
 
@@ -457,8 +457,8 @@ static void transfer_stop(anth_transfer *t) {
     if (s == NULL) return;
     anth_mutex_lock(&s->mu);
     if (t->sess != NULL) {
-        if (!s->has_thread || s->pid != anth_process_id()) {
-            /* no network thread (a forked child): leave libcurl's handle alone */
+        if (s->pid != anth_process_id()) {
+            /* a forked child: leave libcurl's handle alone (the parent's) */
             unlink_from(&s->active, t, 0);
             if (t->cmd != 0) unlink_from(&s->commands, t, 1);
             t->sess = NULL;
@@ -468,12 +468,13 @@ static void transfer_stop(anth_transfer *t) {
                 t->err_kind = "aborted";
                 t->code = CURLE_ABORTED_BY_CALLBACK;
             }
-        } else if (!t->added) {
-            anth_transfer_detach(t); /* never inside multi: nothing for the network thread */
+        } else if (!t->added || !s->has_thread) {
+            /* never inside multi, or no network thread: this thread drives */
+            anth_transfer_detach(t);
         } else {
             anth_transfer_ask(t, ANTH_CMD_REMOVE);
             anth_mutex_unlock(&s->mu);
-            curl_multi_wakeup(s->multi);
+            anth_session_kick(s);
             anth_mutex_lock(&s->mu);
             while (t->sess != NULL) anth_cond_wait(&s->changed, &s->mu, 100);
         }

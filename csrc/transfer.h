@@ -54,6 +54,8 @@ typedef struct anth_session {
     unsigned long seen;       /* the generation sess:perform last saw */
     int dirty;                /* a transfer changed in this round */
     int wake[2];              /* the host loop's descriptor: readable after a change */
+    int watched;              /* a host loop asked for the descriptor (sess:fd) */
+    int wake_pending;         /* it was signalled and not acknowledged yet (sess:ack) */
 } anth_session;
 
 typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
@@ -127,6 +129,13 @@ static inline void anth_transfer_lock(const anth_transfer *t) {
 }
 static inline void anth_transfer_unlock(const anth_transfer *t) {
     anth_mutex_unlock(&t->home->mu);
+}
+
+/* Lua thread, s->mu not held: lets the network thread see new commands now
+ * (it may wait inside libcurl). Without a network thread yet, the next wait
+ * runs them. */
+static inline void anth_session_kick(anth_session *s) {
+    if (s->has_thread) curl_multi_wakeup(s->multi);
 }
 
 /* Drops a reference to s; the last one frees it (mutex included). */

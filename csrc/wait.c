@@ -1,7 +1,8 @@
-/* Blocking waits, methods of anthropic.transfer: t:wait sleeps on the
- * session's condition variable until the network thread got the transfer
- * where it was asked to (done, its headers in, an event queued); t:poll
- * only looks. Neither calls libcurl. */
+/* Blocking waits, methods of anthropic.transfer: t:wait waits until the
+ * transfer got where it was asked to (done, its headers in, an event
+ * queued): on the session's condition variable once its network thread
+ * runs, else driving the session's rounds itself (session.h). t:wait(0) and
+ * t:poll only look. */
 #include "session.h"
 
 /* Whether a transfer got as far as t:wait was asked to wait for (lock held). */
@@ -30,7 +31,13 @@ static int transfer_wait(lua_State *L) {
             if (left <= 0) break;
             ms = (int)(left * 1000) + 1;
         }
-        anth_cond_wait(&s->changed, &s->mu, ms);
+        if (s->has_thread) {
+            anth_cond_wait(&s->changed, &s->mu, ms);
+        } else if (limit == 0) {
+            break; /* a look: it drives nothing */
+        } else {
+            anth_session_drive(s, ms);
+        }
     }
     anth_transfer_unlock(t);
     lua_pushboolean(L, got);

@@ -132,18 +132,61 @@ describe("connection reuse", function()
       assert.equal("collected", out)
     end)
 
-    it("cancels a transfer inside libcurl at once (t:close asks the network thread)", function()
-      server:script({ delay_ms = 3000 })
-      local sess = core.session()
-      local t = sess:request({ url = server.url .. "/v1/messages", method = "POST", body = "{}" })
-      assert.is_false(t:wait(100))
-      local t0 = core.now()
-      t:close()
-      assert.truthy(core.now() - t0 < 0.5)
-      assert.equal("aborted", (t:error()))
-      t:close()
-      sess:close()
-      assert.has_error(function() sess:request({ url = server.url }) end)
+    for _, threaded in ipairs({ false, true }) do
+      it(("cancels a transfer inside libcurl at once (%s)"):format(
+           threaded and "t:close asks the network thread" or "no thread yet: t:close removes it itself"), function()
+        server:script({ delay_ms = 3000 })
+        local sess = core.session()
+        if threaded then sess:perform(0) end
+        local t = sess:request({ url = server.url .. "/v1/messages", method = "POST", body = "{}" })
+        assert.is_false(t:wait(100))
+        local t0 = core.now()
+        t:close()
+        assert.truthy(core.now() - t0 < 0.5)
+        assert.equal("aborted", (t:error()))
+        t:close()
+        sess:close()
+        assert.has_error(function() sess:request({ url = server.url }) end)
+      end)
+    end
+
+    -- The threads of this process, where /proc tells (Linux).
+    local function threads()
+      local f = io.open("/proc/self/status")
+      if not f then return nil end
+      local n = tonumber(f:read("*a"):match("Threads:%s*(%d+)"))
+      f:close()
+      return n
+    end
+
+    it("starts no thread for blocking calls; the first background use starts it, close ends it", function()
+      if not threads() then pending("no /proc/self/status here") return end
+      local before = threads()
+      local c = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
+      assert(c.messages.create({ model = "m", max_tokens = 1, messages = {} }))
+      local s = assert(c.messages.stream({ model = "m", max_tokens = 1, messages = {} }))
+      s:final_message()
+      assert.equal(before, threads()) -- the waits drove libcurl themselves
+      local req = c.messages.create_async({ model = "m", max_tokens = 1, messages = {} })
+      c:poll(0)
+      assert.equal(before + 1, threads())
+      assert(req:wait())
+      assert(c.messages.create({ model = "m", max_tokens = 1, messages = {} })) -- now through the thread
+      c:close()
+      assert.equal(before, threads())
+    end)
+
+    it("lets a Lua state close in the middle of a blocking stream (no thread started)", function()
+      server:script({ sse = { { event = "message_start", data = { type = "message_start", message = { content = {} } } },
+                              { event = "ping", data = { type = "ping" } } },
+                      chunk_delay_ms = 3000 })
+      local out, took = child([[
+        local s = assert(c.messages.stream(P))
+        io.write("streaming")
+        os.exit(0, true)
+      ]])
+      assert.equal("streaming", out)
+      assert.truthy(took < 2.5, took)
     end)
   end)
 end)

@@ -33,19 +33,34 @@ if host.threads == 0 then
   host.emit("stream: ")
 end
 
-local stream, err = client.messages.stream({
+local params = {
   model = model, max_tokens = 256,
   messages = { { role = "user", content = "Tell me a short story, thread " .. host.id .. "." } },
-})
-if not stream then error("stream failed: " .. tostring(err), 0) end
+}
 local first, last, deltas
-for delta in stream:text() do
+local function take(delta)
   last = host.now()
   first = first or last
   deltas = (deltas or 0) + 1
   host.emit(delta)
 end
-local message, ferr = stream:final_message()
+local message, ferr
+if host.threads > 0 then
+  -- As a game loop would: stream_async and client:poll, so each state's
+  -- session runs its network thread (ThreadSanitizer watches them all).
+  local done = false
+  client.messages.stream_async(params, {
+    on_text = take,
+    on_done = function(m, e) message, ferr, done = m, e, true end,
+  })
+  while not done do client:poll(10) end
+else
+  -- Blocking: the session drives libcurl on this thread as it waits.
+  local stream, err = client.messages.stream(params)
+  if not stream then error("stream failed: " .. tostring(err), 0) end
+  for delta in stream:text() do take(delta) end
+  message, ferr = stream:final_message()
+end
 if not message then error("stream failed: " .. tostring(ferr), 0) end
 host.emit(("\n[stop_reason=%s output_tokens=%s deltas=%d]"):format(
   tostring(message.stop_reason), tostring(message.usage.output_tokens), deltas or 0))

