@@ -9,7 +9,8 @@
 --   lua_client.lua BASE image FILE         anthropic.image.file(FILE) in one create
 --   lua_client.lua BASE inflight N         N create_async at once, client:poll() until done
 --   lua_client.lua BASE stall N            N stream_async (on_text), host loop: client:poll(0)
---                                          and a 1 ms timer; the timer's worst lateness
+--                                          and a 1 ms timer; the timer's worst lateness;
+--                                          two rounds (cold, then warm_*), page faults of each
 --   lua_client.lua BASE stall_uv N         the same on a luv loop with anthropic.uv
 -- BENCH_CA (environment): the CA file for an https BASE (the client's ca_file).
 local anthropic = require("anthropic")
@@ -42,7 +43,8 @@ end
 local function result(fields)
   local out = { "result" }
   for _, k in ipairs({ "wall", "cpu", "n", "events", "deltas", "bytes", "payload", "hwm_kb",
-                       "max_stall_ms", "max_poll_ms", "ticks", "cold_cpu", "warmup" }) do
+                       "max_stall_ms", "max_poll_ms", "ticks", "cold_cpu", "warmup", "faults",
+                       "warm_stall_ms", "warm_poll_ms", "warm_faults" }) do
     if fields[k] then out[#out + 1] = ("%s=%.6f"):format(k, fields[k]):gsub("%.?0+$", "") end
   end
   print(table.concat(out, " "))
@@ -141,13 +143,40 @@ function modes.inflight(n)
   result({ wall = now() - w0, cpu = clock() - c0, n = n })
 end
 
--- 16 streams started at once; the host's 1 ms timer is checked between
+-- The process's minor page faults so far (/proc; -1 elsewhere): a first
+-- touch of fresh memory, which costs far more on some virtual machines.
+local function faults()
+  local f = io.open("/proc/self/stat")
+  if not f then return -1 end
+  local rest = f:read("a"):match("%) (.*)")
+  f:close()
+  local i = 0
+  for w in rest:gmatch("%S+") do
+    i = i + 1
+    if i == 8 then return tonumber(w) end
+  end
+  return -1
+end
+
+-- The stall modes run two rounds of N streams in one process: the first
+-- (cold: the heap and the libraries' memory are fresh, as when the issue was
+-- measured) gives the main figures; the second (warm: a host that has been
+-- running) gives warm_*.
+local function two_rounds(round, n)
+  local w0, c0, f0 = now(), clock(), faults()
+  local cold = round(n)
+  cold.wall, cold.cpu, cold.n, cold.faults = now() - w0, clock() - c0, n, faults() - f0
+  f0 = faults()
+  local warm = round(n)
+  cold.warm_stall_ms, cold.warm_poll_ms, cold.warm_faults = warm.max_stall_ms, warm.max_poll_ms, faults() - f0
+  result(cold)
+end
+
+-- N streams started at once; the host's 1 ms timer is checked between
 -- polls, and its worst lateness is the stall.
-function modes.stall(n)
-  n = tonumber(n or 16)
+local function poll_round(n)
   local c = client("/stream")
   local deltas, done = 0, 0
-  local w0, c0 = now(), clock()
   for _ = 1, n do
     c.messages.stream_async(PARAMS, {
       on_text = function() deltas = deltas + 1 end,
@@ -169,17 +198,21 @@ function modes.stall(n)
       due = t1 + 0.001
     end
   end
-  result({ wall = now() - w0, cpu = clock() - c0, n = n, deltas = deltas, max_stall_ms = max_late * 1000,
-           max_poll_ms = max_poll * 1000, ticks = ticks })
+  c:close()
+  return { deltas = deltas, max_stall_ms = max_late * 1000, max_poll_ms = max_poll * 1000, ticks = ticks }
 end
 
-function modes.stall_uv(n)
-  n = tonumber(n or 16)
+function modes.stall(n)
+  two_rounds(poll_round, tonumber(n or 16))
+end
+
+-- The same on a luv loop with anthropic.uv: the stall is the largest gap
+-- between two ticks of a 1 ms timer, less the 1 ms.
+local function uv_round(n)
   local uv = require("luv")
   local c = client("/stream")
   local driver = require("anthropic.uv").attach(c, uv)
   local deltas, done, failed = 0, 0, nil
-  local w0, c0 = now(), clock()
   for _ = 1, n do
     c.messages.stream_async(PARAMS, {
       on_text = function() deltas = deltas + 1 end,
@@ -203,9 +236,13 @@ function modes.stall_uv(n)
   timer:close()
   driver:detach()
   uv.run() -- lets the handles close before the state does
+  c:close()
   if failed then error(failed) end
-  result({ wall = now() - w0, cpu = clock() - c0, n = n, deltas = deltas,
-           max_stall_ms = math.max(0, max_gap - 0.001) * 1000, ticks = ticks })
+  return { deltas = deltas, max_stall_ms = math.max(0, max_gap - 0.001) * 1000, ticks = ticks }
+end
+
+function modes.stall_uv(n)
+  two_rounds(uv_round, tonumber(n or 16))
 end
 
 local f = modes[mode]

@@ -27,6 +27,7 @@ make --no-print-directory build-lua5.4 build-luajit
 mkdir -p build/bench
 cc -std=c99 -O2 -g -Wall -Wextra -Icsrc bench/floor.c csrc/sse.c csrc/buffer.c csrc/base64.c \
   $(pkg-config --cflags --libs libcurl) -o build/bench/floor
+cc -std=c99 -O2 -Wall -Wextra bench/pagefault.c -o build/bench/pagefault
 
 # The 20 MB image: random bytes behind a JPEG signature (what is measured is
 # moving the bytes, not the picture).
