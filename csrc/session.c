@@ -159,7 +159,7 @@ static void network_thread(void *ud) {
 
 /* Starts the network thread, the first time something asks for progress in
  * the background (a host loop's poll or descriptor). Until then the thread
- * that waits drives libcurl itself (anth_session_work): a script that only
+ * that waits drives libcurl itself (anth_session_drive): a script that only
  * makes blocking calls pays no hand-off between threads. Lua thread. */
 static void ensure_thread(lua_State *L, anth_session *s) {
     if (s->has_thread) return;

@@ -31,13 +31,8 @@ static int transfer_wait(lua_State *L) {
             if (left <= 0) break;
             ms = (int)(left * 1000) + 1;
         }
-        if (s->has_thread) {
-            anth_cond_wait(&s->changed, &s->mu, ms);
-        } else if (limit == 0) {
-            break; /* a look: it drives nothing */
-        } else {
-            anth_session_drive(s, ms);
-        }
+        if (s->has_thread) anth_cond_wait(&s->changed, &s->mu, ms);
+        else anth_session_drive(s, ms); /* (t:wait(0) never gets here: it only looks) */
     }
     anth_transfer_unlock(t);
     lua_pushboolean(L, got);
