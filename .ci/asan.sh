@@ -5,7 +5,8 @@
 # at exit so leak reports have names. Any ASan/UBSan report fails the run
 # (halt_on_error, UBSan's -fno-sanitize-recover), leaks included (child
 # processes' own are suppressed: .ci/lsan.supp). ASAN_SPECS="spec/a_spec.lua ..."
-# runs only those spec files.
+# runs only those spec files (and skips the embed host, which runs under ASan
+# after the suite otherwise).
 set -e
 cd "$(dirname "$0")/.."
 LUA=${LUA:-lua5.4}
@@ -27,4 +28,13 @@ ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=16:halt_on_error=1:abort_on_erro
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
 LUA_CPATH="$OUT/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" ANTHROPIC_TEST_LUA="$LUA" \
   "$LUA" /usr/bin/busted ${BUSTED_ARGS:-} ${ASAN_SPECS:-spec}
+# The embed host under ASan too: one state, 2 and 8 states on pthreads, and
+# fork() with a client in use (examples/embed/fork.lua).
+if [ -z "${ASAN_SPECS:-}" ]; then
+  CC=$CC CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+  EMBED_BUILD=build/asan-embed ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=86:${ASAN_OPTIONS:-}" \
+  LSAN_OPTIONS="suppressions=$(pwd)/.ci/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}" \
+  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
+    sh examples/embed/test.sh
+fi
 echo "asan.sh: passed in $(( $(date +%s) - start )) s"

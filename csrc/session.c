@@ -34,8 +34,7 @@ typedef struct session_ref {
 static anth_session *check_session(lua_State *L, int idx) {
     session_ref *r = luaL_checkudata(L, idx, ANTH_SESSION_MT);
     if (r->s == NULL || r->s->closed) luaL_error(L, "anthropic: attempt to use a closed client");
-    if (r->s->pid != anth_process_id())
-        luaL_error(L, "anthropic: a client cannot be used in a forked child process (make a new one there)");
+    if (anth_session_forked(r->s)) luaL_error(L, ANTH_FORKED_MESSAGE);
     return r->s;
 }
 
@@ -216,7 +215,7 @@ static int session_close(lua_State *L) {
     anth_session *s = r->s;
     int i, mine;
     if (s == NULL || s->closed) return 0;
-    mine = s->pid == anth_process_id();
+    mine = !anth_session_forked(s);
     if (s->has_thread && mine) {
         anth_mutex_lock(&s->mu);
         s->stop = 1;
@@ -225,8 +224,9 @@ static int session_close(lua_State *L) {
         anth_thread_join(s->thread);
         s->has_thread = 0;
     }
-    /* The network thread is gone: this thread has the session to itself. */
-    anth_mutex_lock(&s->mu);
+    /* The network thread is gone (or, in a forked child, was never there):
+     * this thread has the session to itself. */
+    if (mine) anth_mutex_lock(&s->mu);
     s->closed = 1;
     if (mine) {
         while (s->active != NULL) anth_transfer_detach(s->active);
@@ -247,8 +247,10 @@ static int session_close(lua_State *L) {
     s->multi = NULL;
     s->share = NULL;
     s->commands = NULL;
-    anth_cond_broadcast(&s->changed);
-    anth_mutex_unlock(&s->mu);
+    if (mine) {
+        anth_cond_broadcast(&s->changed);
+        anth_mutex_unlock(&s->mu);
+    }
     anth_wakeup_close(s->wake);
     return 0;
 }

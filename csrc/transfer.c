@@ -184,13 +184,19 @@ void anth_transfer_command(anth_transfer *t) {
 }
 
 void anth_session_release(anth_session *s) {
-    int last;
-    anth_mutex_lock(&s->mu);
-    last = --s->refs == 0;
-    anth_mutex_unlock(&s->mu);
+    int last, forked = anth_session_forked(s);
+    if (forked) {
+        last = --s->refs == 0;
+    } else {
+        anth_mutex_lock(&s->mu);
+        last = --s->refs == 0;
+        anth_mutex_unlock(&s->mu);
+    }
     if (!last) return;
-    anth_cond_free(&s->changed);
-    anth_mutex_free(&s->mu);
+    if (!forked) { /* (a child's copies may be locked: not destroyed) */
+        anth_cond_free(&s->changed);
+        anth_mutex_free(&s->mu);
+    }
     free(s);
 }
 
@@ -455,20 +461,25 @@ int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h) {
 static void transfer_stop(anth_transfer *t) {
     anth_session *s = t->home;
     if (s == NULL) return;
-    anth_mutex_lock(&s->mu);
-    if (t->sess != NULL) {
-        if (s->pid != anth_process_id()) {
-            /* a forked child: leave libcurl's handle alone (the parent's) */
+    if (anth_session_forked(s)) {
+        /* a forked child: no lock (see anth_session_forked), and libcurl's
+         * handle left alone (it shares its socket with the parent's) */
+        if (t->sess != NULL) {
             unlink_from(&s->active, t, 0);
             if (t->cmd != 0) unlink_from(&s->commands, t, 1);
             t->sess = NULL;
-            t->easy = NULL;
-            if (t->state == ANTH_T_RUNNING) {
-                t->state = ANTH_T_FAILED;
-                t->err_kind = "aborted";
-                t->code = CURLE_ABORTED_BY_CALLBACK;
-            }
-        } else if (!t->added || !s->has_thread) {
+        }
+        t->easy = NULL;
+        if (t->state == ANTH_T_RUNNING) {
+            t->state = ANTH_T_FAILED;
+            t->err_kind = "aborted";
+            t->code = CURLE_ABORTED_BY_CALLBACK;
+        }
+        return;
+    }
+    anth_mutex_lock(&s->mu);
+    if (t->sess != NULL) {
+        if (!t->added || !s->has_thread) {
             /* never inside multi, or no network thread: this thread drives */
             anth_transfer_detach(t);
         } else {

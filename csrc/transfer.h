@@ -131,6 +131,17 @@ static inline void anth_transfer_unlock(const anth_transfer *t) {
     anth_mutex_unlock(&t->home->mu);
 }
 
+/* Whether this process is a forked child of the one that made s. The
+ * child has no network thread, and s->mu may have been copied locked (held
+ * by that thread at the fork): only this thread runs in the child's copy,
+ * so the paths that close things there take no lock at all. */
+static inline int anth_session_forked(const anth_session *s) {
+    return s->pid != anth_process_id();
+}
+
+/* The message a forked child gets for using its parent's client. */
+#define ANTH_FORKED_MESSAGE "anthropic: a client cannot be used in a forked child process (make a new one there)"
+
 /* Lua thread, s->mu not held: lets the network thread see new commands now
  * (it may wait inside libcurl). Without a network thread yet, the next wait
  * runs them. */

@@ -23,6 +23,7 @@ static int transfer_wait(lua_State *L) {
     double deadline = limit >= 0 ? anth_clock_now() + limit / 1000 : 0;
     anth_session *s = t->home;
     int got;
+    if (anth_session_forked(s)) return luaL_error(L, ANTH_FORKED_MESSAGE);
     anth_transfer_lock(t);
     while (!(got = reached(t, until)) && t->sess != NULL && !s->closed) {
         int ms = -1;

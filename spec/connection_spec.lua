@@ -177,8 +177,8 @@ describe("connection reuse", function()
     end)
 
     it("lets a Lua state close in the middle of a blocking stream (no thread started)", function()
-      server:script({ sse = { { event = "message_start", data = { type = "message_start", message = { content = {} } } },
-                              { event = "ping", data = { type = "ping" } } },
+      local start = { type = "message_start", message = { content = {} } }
+      server:script({ sse = { { event = "message_start", data = start }, { event = "ping", data = { type = "ping" } } },
                       chunk_delay_ms = 3000 })
       local out, took = child([[
         local s = assert(c.messages.stream(P))

@@ -10,7 +10,9 @@
  * host.threads (N, or 0 without --threads), host.emit(s) (appends s to this
  * state's output: written to stdout at once in single mode, collected and
  * printed per thread after all threads joined in --threads mode) and
- * host.now() (seconds since the host started, for timings).
+ * host.now() (seconds since the host started, for timings). POSIX hosts
+ * also get host.fork() (fork(2): 0 in the child, the child's pid in the
+ * parent) and host.wait(pid) (the child's exit status), for fork.lua.
  *
  * Build: see examples/embed/README.md and examples/embed/test.sh.
  */
@@ -22,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The one entry point of the core (csrc/core.h declares it too). */
 int luaopen_anthropic_core(lua_State *L);
@@ -80,6 +84,26 @@ static int l_now(lua_State *L) {
     return 1;
 }
 
+/* host.fork() -> 0 in the child, the child's pid in the parent. Output
+ * is flushed first so that nothing buffered is written twice. */
+static int l_fork(lua_State *L) {
+    pid_t pid;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) return luaL_error(L, "host.fork: fork failed");
+    lua_pushinteger(L, (lua_Integer)pid);
+    return 1;
+}
+
+/* host.wait(pid) -> the child's exit status (-1 when it did not exit). */
+static int l_wait(lua_State *L) {
+    int status = 0;
+    pid_t pid = (pid_t)luaL_checkinteger(L, 1);
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) lua_pushinteger(L, -1);
+    else lua_pushinteger(L, WEXITSTATUS(status));
+    return 1;
+}
+
 static int traceback(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
     luaL_traceback(L, L, msg ? msg : "(error object is not a string)", 1);
@@ -115,6 +139,10 @@ static lua_State *new_state(job *j) {
     lua_setfield(L, -2, "emit");
     lua_pushcfunction(L, l_now);
     lua_setfield(L, -2, "now");
+    lua_pushcfunction(L, l_fork);
+    lua_setfield(L, -2, "fork");
+    lua_pushcfunction(L, l_wait);
+    lua_setfield(L, -2, "wait");
     lua_setglobal(L, "host");
 
     lua_createtable(L, j->argc, 1);
