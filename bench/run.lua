@@ -293,6 +293,19 @@ for _, work in ipairs(ORDER) do
   end
 end
 
+-- Compressed answers (bench/compress.lua): a large models list and batch
+-- results, gzipped by the server or not, over each transport (Lua 5.4).
+local COMPRESS = {}
+for _, t in ipairs(TRANSPORTS) do
+  if t.id ~= "bundle" then
+    local out = sh(("%s%staskset -c %s lua5.4 bench/compress.lua %s %q %d 2>&1"):format(
+      LUAENV["lua5.4"], t.env, CLIENT_CPU, t.base, t.name, QUICK and 2 or RUNS))
+    for line in out:gmatch("[^\n]+") do
+      if line:match("^|") then COMPRESS[#COMPRESS + 1] = line else io.stderr:write("compress: ", line, "\n") end
+    end
+  end
+end
+
 -- LÖVE (examples/love, async mode) under xvfb-run against the paced stream:
 -- the game's own worst frame and longest client:poll(0) while streaming.
 -- BENCH_LOVE=0 skips it; it needs love and xvfb-run.
@@ -638,6 +651,20 @@ if LOVE then
   out("bench/run.lua: examples/love under xvfb-run with software GL, pointed at nginx's paced stream")
   out("(`/paced/v1/messages`, " .. LOVE_PACE .. "); with TLS through ANTHROPIC_CA_FILE. Median of " ..
       "the runs (each the game's own figures: its longest `dt` and `client:poll(0)` while streaming).")
+  out()
+end
+if #COMPRESS > 0 then
+  out("### Compressed answers: a large models list and batch results (lua-anthropic, Lua 5.4)")
+  out()
+  out("| answer | transport | server | bytes on the wire | at 100 Mbit/s ms | wall ms (loopback) | client CPU ms |")
+  out("|---|---|---|---:|---:|---:|---:|")
+  for _, row in ipairs(COMPRESS) do out(row) end
+  out()
+  out("bench/compress.lua: `models.list({limit = 1000})` and every line of `batches.results`, from nginx")
+  out("(bench/gen_big.lua's files) gzipping at level 5 when asked (`/gz/`) or never (`/raw/`); the client")
+  out("asks with Accept-Encoding as it always does for answers read whole. Bytes: nginx's log of each body")
+  out("sent. Medians of the runs after one warm-up; on loopback the bytes are free and the compression")
+  out("(nginx's, on its own core) and decompression costs show, on a real link the bytes dominate.")
   out()
 end
 out("## Targets (plain HTTP, lua-anthropic under Lua 5.4)")

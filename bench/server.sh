@@ -38,6 +38,8 @@ if [ ! -f "$PREFIX/stream.sse" ] || [ "$(cat "$PREFIX/stream.deltas" 2>/dev/null
   lua5.4 bench/gen_stream.lua "$PREFIX/stream.sse" "$DELTAS" > "$PREFIX/stream.info"
   echo "$DELTAS" > "$PREFIX/stream.deltas"
 fi
+# The large answers of the compression figures (bench/compress.lua).
+[ -f "$PREFIX/results.jsonl" ] || lua5.4 bench/gen_big.lua "$PREFIX" >/dev/null
 # The paced stream (LÖVE frames): BENCH_PACED_DELTAS text deltas, BENCH_PACED_MS apart.
 lua5.4 bench/gen_stream.lua "$PREFIX/paced.conf" "${BENCH_PACED_DELTAS:-100}" "${BENCH_PACED_MS:-20}" >/dev/null
 # The guide's basic response, verbatim (spec/support/guide.lua).
