@@ -11,6 +11,7 @@
 --   lua_client.lua BASE stall N            N stream_async (on_text), host loop: client:poll(0)
 --                                          and a 1 ms timer; the timer's worst lateness;
 --                                          two rounds (cold, then warm_*), page faults of each
+--   lua_client.lua BASE stall_sleep N      the same, the loop sleeping to each next 1 ms tick
 --   lua_client.lua BASE stall_uv N         the same on a luv loop with anthropic.uv
 -- BENCH_CA (environment): the CA file for an https BASE (the client's ca_file).
 local anthropic = require("anthropic")
@@ -174,7 +175,7 @@ end
 
 -- N streams started at once; the host's 1 ms timer is checked between
 -- polls, and its worst lateness is the stall.
-local function poll_round(n)
+local function poll_round(n, sleeping)
   local c = client("/stream")
   local deltas, done = 0, 0
   for _ = 1, n do
@@ -197,6 +198,7 @@ local function poll_round(n)
       ticks = ticks + 1
       due = t1 + 0.001
     end
+    if sleeping and due > t1 then core.sleep(due - t1) end
   end
   c:close()
   return { deltas = deltas, max_stall_ms = max_late * 1000, max_poll_ms = max_poll * 1000, ticks = ticks }
@@ -204,6 +206,12 @@ end
 
 function modes.stall(n)
   two_rounds(poll_round, tonumber(n or 16))
+end
+
+-- The same, the loop sleeping until each next 1 ms tick after its poll (a
+-- host with a frame clock) instead of polling again at once.
+function modes.stall_sleep(n)
+  two_rounds(function(k) return poll_round(k, true) end, tonumber(n or 16))
 end
 
 -- The same on a luv loop with anthropic.uv: the stall is the largest gap
@@ -247,7 +255,8 @@ end
 
 local f = modes[mode]
 if not base or not f then
-  io.stderr:write("usage: lua_client.lua BASE_URL create|text|events|final|image|inflight|stall|stall_uv ...\n")
+  io.stderr:write("usage: lua_client.lua BASE_URL create|text|events|final|image|inflight|stall|stall_sleep|" ..
+                  "stall_uv ...\n")
   os.exit(2)
 end
 f(select(3, ...))
