@@ -114,6 +114,12 @@ void anth_thread_join(anth_thread_t t) {
 
 long anth_process_id(void) { return (long)GetCurrentProcessId(); }
 
+void anth_fork_guard_init(anth_fork_guard *g) {
+    g->page = NULL;
+    g->pid = anth_process_id();
+}
+void anth_fork_guard_free(anth_fork_guard *g) { g->page = NULL; }
+
 int anth_wakeup_open(int fds[2]) {
     fds[0] = fds[1] = -1;
     return -1;
@@ -223,6 +229,31 @@ int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg) {
 void anth_thread_join(anth_thread_t t) { pthread_join(t, NULL); }
 
 long anth_process_id(void) { return (long)getpid(); }
+
+void anth_fork_guard_init(anth_fork_guard *g) {
+    g->page = NULL;
+    g->pid = anth_process_id();
+#if defined(MAP_ANONYMOUS) && defined(MADV_WIPEONFORK)
+    {
+        size_t n = (size_t)sysconf(_SC_PAGESIZE);
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return;
+        if (madvise(p, n, MADV_WIPEONFORK) != 0) { /* a kernel before 4.14: getpid it is */
+            munmap(p, n);
+            return;
+        }
+        g->page = p;
+        g->page[0] = 1;
+    }
+#endif
+}
+
+void anth_fork_guard_free(anth_fork_guard *g) {
+#if defined(MAP_ANONYMOUS) && defined(MADV_WIPEONFORK)
+    if (g->page != NULL) munmap((void *)g->page, (size_t)sysconf(_SC_PAGESIZE));
+#endif
+    g->page = NULL;
+}
 
 int anth_wakeup_open(int fds[2]) {
     int i;

@@ -74,6 +74,20 @@ void anth_thread_join(anth_thread_t t);
 /* The process id, to tell a forked child (whose threads did not follow). */
 long anth_process_id(void);
 
+/* Tells a forked child from the process that made the guard, without a
+ * system call per question where the system allows: a page the kernel
+ * wipes in a child (Linux's MADV_WIPEONFORK) holds a mark; elsewhere the
+ * process id is compared (getpid). Windows has no fork: never forked. */
+typedef struct anth_fork_guard {
+    volatile unsigned char *page; /* the marked page, or NULL */
+    long pid;                     /* the process that made it */
+} anth_fork_guard;
+void anth_fork_guard_init(anth_fork_guard *g);
+void anth_fork_guard_free(anth_fork_guard *g);
+static inline int anth_forked(const anth_fork_guard *g) {
+    return g->page != NULL ? g->page[0] == 0 : g->pid != anth_process_id();
+}
+
 /* A wakeup descriptor: fds[0] turns readable once anth_wakeup_signal(fds)
  * was called, until anth_wakeup_drain(fds). A pipe on POSIX (non-blocking,
  * close-on-exec); none on Windows (-1: the open fails). */

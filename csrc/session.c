@@ -191,7 +191,7 @@ static int session_new(lua_State *L) {
         return luaL_error(L, "anthropic: cannot make a condition variable");
     }
     s->refs = 1;
-    s->pid = anth_process_id();
+    anth_fork_guard_init(&s->fork_guard);
     r->s = s;
     anth_setmetatable(L, ANTH_SESSION_MT); /* from here on __gc frees s */
     s->multi = curl_multi_init();

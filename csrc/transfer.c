@@ -197,6 +197,7 @@ void anth_session_release(anth_session *s) {
         anth_cond_free(&s->changed);
         anth_mutex_free(&s->mu);
     }
+    anth_fork_guard_free(&s->fork_guard);
     free(s);
 }
 

@@ -42,7 +42,7 @@ typedef struct anth_session {
     anth_cond_t changed; /* broadcast when a transfer got somewhere */
     anth_thread_t thread;
     int has_thread;
-    long pid;            /* the process that made it (a forked child has no network thread) */
+    anth_fork_guard fork_guard; /* tells a forked child (which has no network thread) */
     int stop;            /* the network thread is asked to end */
     int refs;            /* the Lua object, and each transfer made in it */
     int closed;
@@ -136,7 +136,7 @@ static inline void anth_transfer_unlock(const anth_transfer *t) {
  * by that thread at the fork): only this thread runs in the child's copy,
  * so the paths that close things there take no lock at all. */
 static inline int anth_session_forked(const anth_session *s) {
-    return s->pid != anth_process_id();
+    return anth_forked(&s->fork_guard);
 }
 
 /* The message a forked child gets for using its parent's client. */
