@@ -63,6 +63,7 @@ build = {
         "csrc/eventstream.c",
         "csrc/eventstream_lua.c",
         "csrc/fpconv.c",
+        "csrc/join.c",
         "csrc/json_api.c",
         "csrc/json_decode.c",
         "csrc/json_lua.c",

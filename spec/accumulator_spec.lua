@@ -131,3 +131,34 @@ describe("accumulator", function()
     assert.is_nil(acc:snapshot())
   end)
 end)
+
+describe("a long text", function()
+  it("is joined from chunks as it comes: the same text, read midway and at the end", function()
+    local acc = started()
+    assert.is_true(acc:add({ type = "content_block_start", index = 0, content_block = { type = "text", text = "" } }))
+    local pieces = {}
+    for i = 1, 5000 do
+      pieces[i] = ("w%d "):format(i)
+      assert.is_true(acc:add_part(1, "text", pieces[i]))
+      if i == 1234 then assert.equal(table.concat(pieces), acc:block_text(1)) end -- settles midway
+    end
+    assert.is_true(acc:add({ type = "content_block_stop", index = 0 }))
+    assert.equal(table.concat(pieces), acc:snapshot().content[1].text)
+  end)
+end)
+
+describe("core.join", function()
+  it("joins a list of strings, or its first n, in rounds for long lists", function()
+    assert.equal("abc", core.join({ "a", "b", "c" }))
+    assert.equal("", core.join({}))
+    assert.equal("ab", core.join({ "a", "b", "c" }, 2))
+    local long = {}
+    for i = 1, 1001 do long[i] = tostring(i) end
+    assert.equal(table.concat(long), core.join(long))
+  end)
+
+  it("refuses an item that is not a string, naming it", function()
+    assert.has_error(function() core.join({ "a", 2 }) end, "anthropic: join: item 2 is a number, not a string")
+    assert.has_error(function() core.join("ab") end)
+  end)
+end)

@@ -7,7 +7,8 @@
 -- nothing; unknown blocks are kept as they came.
 -- Text pieces are collected in lists and joined when asked for, so a long
 -- answer costs linear time; every FOLD pieces are joined into one chunk as
--- they come, so no single step (a host loop's poll) joins thousands.
+-- they come, so no single step (a host loop's poll) joins thousands, and
+-- the chunks are joined with `core.join`, into a string of the exact size.
 -- @module anthropic.accumulator
 local core = require("anthropic.core")
 
@@ -83,7 +84,8 @@ local function settle_block(self, index)
     if list then
       local chunks = list.chunks
       chunks[#chunks + 1] = concat(list, "", 1, list.n)
-      block[field] = (block[field] or "") .. concat(chunks)
+      if block[field] and block[field] ~= "" then table.insert(chunks, 1, block[field]) end
+      block[field] = core.join(chunks) -- (exact size: no growing buffer for a long text)
       lists[index] = nil
     end
   end
