@@ -2,8 +2,9 @@
  * string. The accumulator joins a long answer's text with it: table.concat
  * grows a buffer by half again each time it is full and then copies it into
  * the string, some four times the text's size in fresh memory at the end
- * of a stream; lua_concat writes the pieces straight into a string of the
- * exact size (Lua 5.2 and later; 5.1 and LuaJIT use a buffer). */
+ * of a stream; lua_concat writes the pieces into a string of the exact
+ * size (straight into it on Lua 5.4, through one reused buffer of that
+ * size before). */
 #include "compat.h"
 
 /* Pieces pushed at once: Lua's C stack guarantees 20 slots, and joining in
