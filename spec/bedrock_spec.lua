@@ -153,6 +153,22 @@ describe("anthropic.bedrock", function()
     end
   end)
 
+  it("records x-amzn-requestid as the request id of answers and streams (Bedrock sends no request-id)", function()
+    local c = client()
+    server:script({ json = MESSAGE, headers = { ["request-id"] = fake.null, ["x-amzn-requestid"] = "aws-ok-1" } })
+    local msg = assert(c.messages.create({ model = MODELS[1], max_tokens = 16, messages = {} }))
+    assert.equal("aws-ok-1", anthropic.response_of(msg).request_id)
+    server:script({ headers = { ["content-type"] = EVENTSTREAM["content-type"], ["request-id"] = fake.null,
+                                ["x-amzn-requestid"] = "aws-ok-2" },
+                    body_b64 = core.base64_encode(frames(streams.text)) })
+    local s = assert(c.messages.stream({ model = MODELS[1], max_tokens = 16, messages = {} }))
+    assert.equal("aws-ok-2", anthropic.response_of(assert(s:final_message())).request_id)
+    -- the direct API's own header still wins where both come
+    server:script({ json = MESSAGE, headers = { ["x-amzn-requestid"] = "aws-ok-3" } })
+    msg = assert(c.messages.create({ model = MODELS[1], max_tokens = 16, messages = {} }))
+    assert.truthy(anthropic.response_of(msg).request_id:find("^req_fake_"))
+  end)
+
   it("maps Bedrock errors: x-amzn-errortype, message, x-amzn-requestid", function()
     local c = client()
     server:script({ status = 400, headers = { ["x-amzn-errortype"] = "ValidationException:http://internal/",

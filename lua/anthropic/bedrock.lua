@@ -51,6 +51,7 @@ function M.new(opts)
     end,
     response_error = bedrock_request.response_error,
     stream_error = bedrock_request.error_event_error,
+    request_id_header = "x-amzn-requestid",
   })
   return c
 end

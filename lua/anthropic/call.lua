@@ -153,7 +153,8 @@ function Call:step()
     return false
   end
   if not head_failed(self, t) then
-    return succeed(self, response.record(t:status(), t, self.attempts))
+    local platform = self.client.platform
+    return succeed(self, response.record(t:status(), t, self.attempts, platform and platform.request_id_header))
   end
   if not t:done() then
     self.waiting = "done"

@@ -46,10 +46,12 @@ end
 -- request to change (`path`, `body`, `betas = false` to drop them...), or
 -- nil and why it cannot be sent; `authorize(spec, headers)` -> name ->
 -- value of the headers to add to this attempt, or nil and an error;
--- optional `response_error(status, headers, raw, decoded)` and
--- `stream_error(event)`.
+-- optional `response_error(status, headers, raw, decoded)`,
+-- `stream_error(event)` and `request_id_header` (the header that carries
+-- the request id where the platform's answers have no `request-id`).
 function M.new(parts)
-  local p = { name = parts.name, response_error = parts.response_error, stream_error = parts.stream_error }
+  local p = { name = parts.name, response_error = parts.response_error, stream_error = parts.stream_error,
+              request_id_header = parts.request_id_header }
 
   --- The hook of `anthropic.wire.prepare`: the request as this platform sends it.
   function p.prepare(_, req)

@@ -21,10 +21,12 @@ local Record = {
 
 --- The record of transfer `t`, answered with `status` after `attempts`
 -- attempts: `status`, `request_id`, `attempts`, `head` (the raw header
--- block) and `headers` (parsed on first use).
-function M.record(status, t, attempts)
-  return setmetatable({ status = status, request_id = t:header("request-id"), head = t:head(),
-                        attempts = attempts }, Record)
+-- block) and `headers` (parsed on first use). The request id is the
+-- `request-id` header, else the header `id_header` names (a platform's own).
+function M.record(status, t, attempts, id_header)
+  local id = t:header("request-id")
+  if id == nil and id_header then id = t:header(id_header) end
+  return setmetatable({ status = status, request_id = id, head = t:head(), attempts = attempts }, Record)
 end
 
 --- The record of a value an API call returned, or nil.

@@ -262,7 +262,7 @@ local function decode(client, t, attempts)
       body = raw,
     })
   end
-  return value, response.record(status, t, attempts)
+  return value, response.record(status, t, attempts, client.platform and client.platform.request_id_header)
 end
 
 --- The outcome of finished transfer `t` (the `attempts`-th): the decoded
