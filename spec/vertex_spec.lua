@@ -86,6 +86,43 @@ describe("anthropic.vertex", function()
     assert.equal("Bearer ya29.fixed", server:last_request().headers.authorization)
   end)
 
+  it("after a 401, drops the cached token and tries once more with a new one (as the official SDK)", function()
+    local UNAUTHORIZED = { status = 401, json = { type = "error", error = { type = "authentication_error",
+                                                                           message = "token revoked" } } }
+    local c = client({ max_retries = 2 })
+    server:script({ json = MESSAGE })
+    assert(c.messages.create({ model = MODEL, max_tokens = 1, messages = {} }))
+    assert.equal(1, #g:requests())
+    server:script(UNAUTHORIZED)
+    server:script({ json = MESSAGE })
+    local msg = assert(c.messages.create({ model = MODEL, max_tokens = 1, messages = {} }))
+    assert.equal(2, anthropic.response_of(msg).attempts)
+    assert.equal(2, #g:requests()) -- a new token for the second attempt
+    local auth = {}
+    for i, r in ipairs(server:requests()) do auth[i] = r.headers.authorization end
+    assert.equal(auth[1], auth[2])
+    assert.are_not.equal(auth[2], auth[3])
+    -- once per call: a second 401 is final (4xx are not retried)
+    server:reset()
+    server:script({ status = 401, json = UNAUTHORIZED.json, times = 2 })
+    local none, err = c.messages.create({ model = MODEL, max_tokens = 1, messages = {} })
+    assert.is_nil(none)
+    assert.equal("authentication_error", err.type)
+    assert.equal(2, err.attempts)
+    -- without retries, nothing more is sent; a fixed token is never "refreshed"
+    server:reset()
+    server:script(UNAUTHORIZED)
+    none, err = client({ max_retries = 0 }).messages.create({ model = MODEL, max_tokens = 1, messages = {} })
+    assert.is_nil(none)
+    assert.equal(1, err.attempts)
+    server:reset()
+    server:script({ status = 401, json = UNAUTHORIZED.json, times = 2 })
+    none, err = client({ credentials = false, access_token = "ya29.fixed", max_retries = 2 }).messages.create(
+      { model = MODEL, max_tokens = 1, messages = {} })
+    assert.is_nil(none)
+    assert.equal(1, err.attempts)
+  end)
+
   it("a failing token endpoint is a clear authentication_error and nothing reaches the API", function()
     local c = client()
     g:control({ fail_status = 400, fail_body = '{"error":"invalid_grant","error_description":"bad"}' })

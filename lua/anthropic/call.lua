@@ -45,6 +45,15 @@ local function launch(self)
   return true
 end
 
+-- After a 401 on a platform with cached credentials (Vertex's token): drops
+-- them, once per call; true when the next attempt may authorize differently.
+local function refreshed(self, err)
+  local platform = self.client.platform
+  if err.status ~= 401 or self.refreshed or not (platform and platform.refresh_credentials) then return false end
+  self.refreshed = true
+  return platform.refresh_credentials() == true
+end
+
 --- Starts request `req` on `client` towards `goal` ("value", "head" or
 -- "body"). `req`: method, path (or url), query, body (a Lua value, encoded
 -- once here; misuse raises), headers, betas, accept, timeout, idle_timeout,
@@ -68,6 +77,7 @@ function M.start(client, req, goal)
     value = false,     -- a "value" call's decoded body
     response = false,  -- the response record, once the goal is reached
     error = false,     -- the final error
+    refreshed = false, -- the platform renewed its credentials after a 401 (once per call)
   }, Call)
   launch(self)
   return self
@@ -78,7 +88,7 @@ end
 -- user, so starting over loses nothing.
 function Call:retry(err)
   if self.transfer then self.transfer:close() end
-  local delay = retry.after_failure(err, self.attempts, self.max_retries)
+  local delay = retry.after_failure(err, self.attempts, self.max_retries, refreshed(self, err))
   if delay then
     self.settled, self.waiting = false, "retry"
     self.retry_at = core.now() + delay

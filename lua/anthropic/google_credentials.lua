@@ -274,9 +274,11 @@ function Source:token(post)
 end
 
 --- Forgets the cached token (after the API refused it), so the next call
--- fetches a new one.
+-- fetches a new one. Returns whether a new one may differ: true unless the
+-- token is a fixed string.
 function Source:invalidate()
   self.cached = nil
+  return type(self.fixed) ~= "string"
 end
 
 return M

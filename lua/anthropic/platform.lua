@@ -47,11 +47,13 @@ end
 -- nil and why it cannot be sent; `authorize(spec, headers)` -> name ->
 -- value of the headers to add to this attempt, or nil and an error;
 -- optional `response_error(status, headers, raw, decoded)`,
--- `stream_error(event)` and `request_id_header` (the header that carries
--- the request id where the platform's answers have no `request-id`).
+-- `stream_error(event)`, `request_id_header` (the header that carries the
+-- request id where the platform's answers have no `request-id`) and
+-- `refresh_credentials()` (after a 401: drops cached credentials; true when
+-- the next attempt may authorize differently).
 function M.new(parts)
   local p = { name = parts.name, response_error = parts.response_error, stream_error = parts.stream_error,
-              request_id_header = parts.request_id_header }
+              request_id_header = parts.request_id_header, refresh_credentials = parts.refresh_credentials }
 
   --- The hook of `anthropic.wire.prepare`: the request as this platform sends it.
   function p.prepare(_, req)

@@ -73,12 +73,15 @@ end
 
 --- After failed attempt number `attempt` (1-based): records `attempts` and
 -- `retryable` in err and returns the delay before the next attempt, or nil
--- when there is none.
-function M.after_failure(err, attempt, max_retries)
+-- when there is none. `refreshed`: the credentials were renewed after this
+-- failure (a 401 whose cached token was dropped), so one more attempt is
+-- worth it, at once, as the official SDK retries a 401 once after
+-- invalidating its token cache.
+function M.after_failure(err, attempt, max_retries, refreshed)
   err.attempts = attempt
-  err.retryable = M.should_retry(err)
+  err.retryable = refreshed or M.should_retry(err)
   if not err.retryable or attempt > max_retries then return nil end
-  local delay = M.delay(attempt - 1, err.headers)
+  local delay = refreshed and 0 or M.delay(attempt - 1, err.headers)
   if log.info then log.write("retrying in %.2f s after %s", delay, err.type) end
   return delay
 end

@@ -63,6 +63,9 @@ function M.new(opts)
       end
       return vertex_request.auth_headers(source, post)
     end,
+    -- A 401: the cached token is dropped and the call tries once more with
+    -- a new one, as the official SDK does with its token cache.
+    refresh_credentials = function() return source ~= nil and source:invalidate() end,
   })
   return c
 end
