@@ -28,10 +28,14 @@ ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=16:halt_on_error=1:abort_on_erro
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
 LUA_CPATH="$OUT/?.so;;" LUA_PATH="lua/?.lua;lua/?/init.lua;spec/?.lua;;" ANTHROPIC_TEST_LUA="$LUA" \
   "$LUA" /usr/bin/busted ${BUSTED_ARGS:-} ${ASAN_SPECS:-spec}
-# The embed host under ASan too: one state, 2 and 8 states on pthreads, and
-# fork() with a client in use (examples/embed/fork.lua).
+# The embed host under ASan too: one state, 2 and 8 states on pthreads. Not
+# fork.lua: GCC 12's libasan does not hold its allocator's locks across
+# fork(), so a child forked while another thread allocates can block for
+# ever inside ASan's allocator (seen about once in 12 runs, the child's stack
+# in SizeClassAllocator64::GetFromAllocator). fork.lua runs in `make
+# embed-test` and under TSan, whose runtime takes its locks around fork().
 if [ -z "${ASAN_SPECS:-}" ]; then
-  CC=$CC CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+  EMBED_SKIP_FORK=1 CC=$CC CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   EMBED_BUILD=build/asan-embed ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=86:${ASAN_OPTIONS:-}" \
   LSAN_OPTIONS="suppressions=$(pwd)/.ci/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \

@@ -123,30 +123,33 @@ void anth_transfer_ask(anth_transfer *t, int cmd);
  * if it was paused. Returns whether the network thread must be woken. */
 int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h);
 
-/* The session's lock, taken around every read of a transfer's answer. */
-static inline void anth_transfer_lock(const anth_transfer *t) {
-    anth_mutex_lock(&t->home->mu);
-}
-static inline void anth_transfer_unlock(const anth_transfer *t) {
-    anth_mutex_unlock(&t->home->mu);
-}
-
 /* Whether this process is a forked child of the one that made s. The
  * child has no network thread, and s->mu may have been copied locked (held
  * by that thread at the fork): only this thread runs in the child's copy,
- * so the paths that close things there take no lock at all. */
+ * so the paths that read or close things there take no lock at all. */
 static inline int anth_session_forked(const anth_session *s) {
     return anth_forked(&s->fork_guard);
 }
+
+/* The session's lock, taken around every read of a transfer's answer (not
+ * in a forked child: see anth_session_forked). */
+static inline void anth_transfer_lock(const anth_transfer *t) {
+    if (!anth_session_forked(t->home)) anth_mutex_lock(&t->home->mu);
+}
+static inline void anth_transfer_unlock(const anth_transfer *t) {
+    if (!anth_session_forked(t->home)) anth_mutex_unlock(&t->home->mu);
+}
+
 
 /* The message a forked child gets for using its parent's client. */
 #define ANTH_FORKED_MESSAGE "anthropic: a client cannot be used in a forked child process (make a new one there)"
 
 /* Lua thread, s->mu not held: lets the network thread see new commands now
  * (it may wait inside libcurl). Without a network thread yet, the next wait
- * runs them. */
+ * runs them; in a forked child there is none, and the wakeup socket is the
+ * parent's. */
 static inline void anth_session_kick(anth_session *s) {
-    if (s->has_thread) curl_multi_wakeup(s->multi);
+    if (s->has_thread && !anth_session_forked(s)) curl_multi_wakeup(s->multi);
 }
 
 /* Drops a reference to s; the last one frees it (mutex included). */

@@ -159,8 +159,9 @@ def main():
     try:
         single(api, ctl)
         control(ctl, "/reset", {})
-        fork_check(api, ctl)
-        control(ctl, "/reset", {})
+        if os.environ.get("EMBED_SKIP_FORK") != "1":
+            fork_check(api, ctl)
+            control(ctl, "/reset", {})
         threads(api, ctl, 2)
         control(ctl, "/reset", {})
         threads(api, ctl, 8)
