@@ -14,7 +14,7 @@ void anth_open_body(lua_State *L);     /* body.c: json_body */
 void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
 void anth_open_response(lua_State *L); /* response.c: reading a transfer's answer; parse_headers */
 void anth_open_session(lua_State *L);  /* session.c: session, curl_version */
-void anth_open_wait(lua_State *L);     /* wait.c: t:wait, t:poll */
+void anth_open_wait(lua_State *L);     /* wait.c: t:wait */
 void anth_open_partial_json(lua_State *L); /* partial_json.c: partial_json */
 void anth_open_signing(lua_State *L);      /* signing_lua.c: sigv4, sha256_hex, rs256_sign, base64url_encode */
 void anth_open_eventstream(lua_State *L);  /* eventstream_lua.c: eventstream_decoder, eventstream_chunk */

@@ -1,8 +1,8 @@
-/* Blocking waits, methods of anthropic.transfer: t:wait waits until the
+/* The blocking wait, a method of anthropic.transfer: t:wait waits until the
  * transfer got where it was asked to (done, its headers in, an event
  * queued): on the session's condition variable once its network thread
- * runs, else driving the session's rounds itself (session.h). t:wait(0) and
- * t:poll only look. */
+ * runs, else driving the session's rounds itself (session.h). t:wait(0)
+ * only looks (t:done(), response.c, tells whether it ended). */
 #include "session.h"
 
 /* Whether a transfer got as far as t:wait was asked to wait for (lock held). */
@@ -40,17 +40,7 @@ static int transfer_wait(lua_State *L) {
     return 1;
 }
 
-static int transfer_poll(lua_State *L) {
-    anth_transfer *t = anth_check_transfer(L, 1);
-    int done;
-    anth_transfer_lock(t);
-    done = t->state != ANTH_T_RUNNING;
-    anth_transfer_unlock(t);
-    lua_pushboolean(L, done);
-    return 1;
-}
-
 void anth_open_wait(lua_State *L) {
-    static const luaL_Reg methods[] = {{"wait", transfer_wait}, {"poll", transfer_poll}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"wait", transfer_wait}, {NULL, NULL}};
     anth_register(L, ANTH_TRANSFER_MT, methods);
 }
