@@ -185,13 +185,9 @@ void anth_transfer_command(anth_transfer *t) {
 
 void anth_session_release(anth_session *s) {
     int last, forked = anth_session_forked(s);
-    if (forked) {
-        last = --s->refs == 0;
-    } else {
-        anth_mutex_lock(&s->mu);
-        last = --s->refs == 0;
-        anth_mutex_unlock(&s->mu);
-    }
+    if (!forked) anth_mutex_lock(&s->mu); /* (a child's copy may be locked for good) */
+    last = --s->refs == 0;
+    if (!forked) anth_mutex_unlock(&s->mu);
     if (!last) return;
     if (!forked) { /* (a child's copies may be locked: not destroyed) */
         anth_cond_free(&s->changed);
