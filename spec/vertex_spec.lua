@@ -135,15 +135,10 @@ describe("anthropic.vertex", function()
 
   it("raises naming Vertex for what it does not offer, and sends nothing", function()
     local c = client()
-    for _, f in ipairs({
+    harness.refuses_naming(server, "vertex", {
       function() return c.messages.batches.list() end,
       function() return c.models.list() end,
       function() return c.files.list() end,
-    }) do
-      local ok, err = pcall(f)
-      assert.is_false(ok)
-      assert.truthy(tostring(err):find("vertex", 1, true), tostring(err))
-    end
-    assert.equal(0, #server:requests())
+    })
   end)
 end)

@@ -39,4 +39,16 @@ function M.fake_api(client_opts, use)
   before_each(function() server:reset() end)
 end
 
+--- Asserts that each of `calls` (functions) raises an error naming
+-- `platform` ("bedrock", "vertex"), and that `server` received nothing.
+function M.refuses_naming(server, platform, calls)
+  local assert = require("luassert") -- (busted's assert lives in the spec files' environment)
+  for _, f in ipairs(calls) do
+    local ok, err = pcall(f)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find(platform, 1, true), tostring(err))
+  end
+  assert.equal(0, #server:requests())
+end
+
 return M
