@@ -2,8 +2,9 @@
  * error, headers, body (as bytes or decoded), and the events its sink queued,
  * decoded from JSON as Lua takes them (with the API's text-delta fast path).
  * While the transfer runs, its network thread writes what these read: each
- * reads under the session's lock, copying out what it needs (into t->took),
- * and calls Lua only once it let go of the lock. A finished transfer's answer
+ * reads under the session's lock, copying out what it needs (into t->took;
+ * events: taking the whole queue into t->batch at once), and calls Lua only
+ * once it let go of the lock. A finished transfer's answer
  * no longer changes. */
 #include <string.h>
 #include "transfer.h"
@@ -193,7 +194,7 @@ static int transfer_info(lua_State *L) {
     anth_transfer_lock(t);
     state = anth_transfer_state_name(t);
     body = t->body.len;
-    queued = anth_sink_queued(&t->sink);
+    queued = anth_transfer_queued(t);
     paused = t->paused;
     anth_transfer_unlock(t);
     lua_newtable(L);
@@ -218,19 +219,16 @@ static int take_event(lua_State *L, int fast) {
     anth_event_head h;
     const char *p;
     lua_Integer index;
-    int n, wake = 0, copied = 0;
-    anth_transfer_lock(t);
-    p = anth_sink_peek(&t->sink, &h);
-    if (p != NULL) {
-        t->took.len = 0;
-        copied = anth_buf_append(&t->took, p, h.elen + h.dlen) == 0;
-        if (copied) wake = anth_transfer_take_event(t, &h);
+    int n;
+    if (t->batch_pos >= t->batch.len) { /* the batch is read: take the queue's events */
+        int wake;
+        anth_transfer_lock(t);
+        wake = anth_transfer_take_events(t);
+        anth_transfer_unlock(t);
+        if (wake) anth_session_kick(t->home);
     }
-    anth_transfer_unlock(t);
-    if (wake) anth_session_kick(t->home);
+    p = anth_sink_next(&t->batch, &t->batch_pos, &h);
     if (p == NULL) return 0;
-    if (!copied) return luaL_error(L, "anthropic: out of memory");
-    p = t->took.data;
     if (fast && anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
         lua_pushboolean(L, 1);
         lua_pushinteger(L, index);
@@ -265,7 +263,7 @@ static int transfer_queued(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     size_t n;
     anth_transfer_lock(t);
-    n = anth_sink_queued(&t->sink);
+    n = anth_transfer_queued(t);
     anth_transfer_unlock(t);
     lua_pushinteger(L, (lua_Integer)n);
     return 1;

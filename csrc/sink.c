@@ -8,11 +8,11 @@ static int queue_event(void *ud, const char *event, size_t elen, const char *dat
     anth_event_head h;
     h.elen = elen;
     h.dlen = dlen;
-    if (anth_buf_grow(&k->events, sizeof h + elen + dlen) != 0) return ANTH_SSE_ENOMEM;
-    anth_buf_append(&k->events, &h, sizeof h);
-    anth_buf_append(&k->events, event, elen);
-    anth_buf_append(&k->events, data, dlen);
-    k->nevents++;
+    if (anth_buf_grow(&k->fresh, sizeof h + elen + dlen) != 0) return ANTH_SSE_ENOMEM;
+    anth_buf_append(&k->fresh, &h, sizeof h);
+    anth_buf_append(&k->fresh, event, elen);
+    anth_buf_append(&k->fresh, data, dlen);
+    k->nfresh++;
     return 0;
 }
 
@@ -51,6 +51,7 @@ void anth_sink_init(anth_sink *k) {
     anth_es_init(&k->es, queue_frame, k);
     anth_buf_init(&k->name);
     anth_buf_init(&k->data);
+    anth_buf_init(&k->fresh);
     anth_buf_init(&k->events);
     anth_buf_init(&k->partial);
 }
@@ -64,6 +65,7 @@ void anth_sink_free(anth_sink *k) {
     anth_es_free(&k->es);
     anth_buf_free(&k->name);
     anth_buf_free(&k->data);
+    anth_buf_free(&k->fresh);
     anth_buf_free(&k->events);
     anth_buf_free(&k->partial);
 }
@@ -143,11 +145,27 @@ const char *anth_sink_feed(anth_sink *k, const char *p, size_t len) {
     return rc != 0 ? "out_of_memory" : NULL;
 }
 
+const char *anth_sink_publish(anth_sink *k) {
+    if (k->fresh.len == 0) return NULL;
+    if (k->events.len == 0) { /* (the usual case: the reader took the queue) */
+        anth_buf empty = k->events;
+        k->events = k->fresh;
+        k->fresh = empty;
+    } else {
+        if (anth_buf_append(&k->events, k->fresh.data, k->fresh.len) != 0) return "out_of_memory";
+        k->fresh.len = 0;
+    }
+    k->nevents += k->nfresh;
+    k->nfresh = 0;
+    return NULL;
+}
+
 const char *anth_sink_end(anth_sink *k, int complete) {
     const char *err = NULL;
     if (k->kind == ANTH_SINK_LINES && complete && k->partial.len > 0) {
         if (queue_event(k, "", 0, k->partial.data, k->partial.len) == 0) k->partial.len = 0;
     }
+    if (anth_sink_publish(k) != NULL && complete) err = "out_of_memory";
     if (k->out != NULL) {
         if (fclose(k->out) != 0 && complete) err = "write_error";
         k->out = NULL;
@@ -155,17 +173,22 @@ const char *anth_sink_end(anth_sink *k, int complete) {
     return err;
 }
 
-const char *anth_sink_peek(const anth_sink *k, anth_event_head *h) {
-    if (k->events_pos >= k->events.len) return NULL;
-    memcpy(h, k->events.data + k->events_pos, sizeof *h);
-    return k->events.data + k->events_pos + sizeof *h;
+int anth_sink_take_all(anth_sink *k, anth_buf *into) {
+    anth_buf spent = *into;
+    if (k->events.len == 0) return 0;
+    *into = k->events;
+    spent.len = 0;
+    k->events = spent;
+    return 1;
 }
 
-int anth_sink_take(anth_sink *k, const anth_event_head *h) {
-    k->events_pos += sizeof *h + h->elen + h->dlen;
-    if (k->events_pos < k->events.len) return 0;
-    k->events.len = k->events_pos = 0;
-    return 1;
+const char *anth_sink_next(const anth_buf *events, size_t *pos, anth_event_head *h) {
+    const char *p;
+    if (*pos >= events->len) return NULL;
+    p = events->data + *pos;
+    memcpy(h, p, sizeof *h);
+    *pos += sizeof *h + h->elen + h->dlen;
+    return p + sizeof *h;
 }
 
 int anth_sink_partial(const anth_sink *k) {

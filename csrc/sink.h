@@ -15,7 +15,8 @@
 enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
 
 /* Queued bytes above which the transfer pauses libcurl until Lua catches up,
- * so a stream of any length runs in constant memory. */
+ * so a stream of any length runs in constant memory (at most about twice
+ * this: the queue, and the batch the Lua thread took from it and reads). */
 #define ANTH_QUEUE_MAX ((size_t)16 * 1024)
 
 /* The head of one queued event; the event name and the data follow it. */
@@ -33,9 +34,10 @@ typedef struct anth_sink {
     int es_ended;      /* an exception frame ended the stream: the rest is ignored */
     anth_buf partial;  /* ANTH_SINK_LINES: the unfinished last line */
     FILE *out;         /* ANTH_SINK_FILE */
+    anth_buf fresh;    /* events fed and not published yet: the feeding thread's own */
+    size_t nfresh;     /* how many */
     anth_buf events;   /* queued events, each an anth_event_head then its bytes */
-    size_t events_pos; /* read offset into events */
-    size_t nevents;    /* events received so far */
+    size_t nevents;    /* events queued so far */
 } anth_sink;
 
 /* Allocates nothing; kind is ANTH_SINK_BODY until set. */
@@ -51,28 +53,37 @@ int anth_sink_open_file(anth_sink *k, const char *path);
  * an event sink reads an AWS event stream from then on. */
 int anth_sink_takes(anth_sink *k, long status, const char *content_type);
 
-/* Takes len more body bytes. Returns NULL, or the kind of error that ends the
- * transfer: "event_too_large", "out_of_memory", "write_error", and for an AWS
- * event stream "bad_crc", "malformed_frame", "bad_chunk". */
+/* Takes len more body bytes: the events they complete wait in k->fresh,
+ * which only the feeding thread touches, so it parses without any lock.
+ * Returns NULL, or the kind of error that ends the transfer:
+ * "event_too_large", "out_of_memory", "write_error", and for an AWS event
+ * stream "bad_crc", "malformed_frame", "bad_chunk". */
 const char *anth_sink_feed(anth_sink *k, const char *p, size_t len);
 
+/* Queues the events fed since the last call, where the reader takes them
+ * (call it under the lock the reader takes). Returns "out_of_memory" or NULL. */
+const char *anth_sink_publish(anth_sink *k);
+
 /* The body has ended (complete: it ended well): queues the last line of a
- * JSONL body that lacks its "\n", closes the file. Returns "write_error"
- * when a complete body could not be written out, else NULL. Idempotent. */
+ * JSONL body that lacks its "\n" and publishes, closes the file. Returns
+ * "write_error" when a complete body could not be written out, else NULL.
+ * Idempotent. */
 const char *anth_sink_end(anth_sink *k, int complete);
 
 /* Bytes queued and not taken yet. */
 static inline size_t anth_sink_queued(const anth_sink *k) {
-    return k->events.len - k->events_pos;
+    return k->events.len;
 }
 
-/* The next queued event without taking it: its head in *h and a pointer to
- * its name (the data follows), or NULL when none is queued. */
-const char *anth_sink_peek(const anth_sink *k, anth_event_head *h);
+/* Takes every queued event at once: they move to *into (whose bytes, all
+ * read, are dropped; its memory becomes the queue's), so whoever reads them
+ * does so without the queue. Returns whether any were queued. */
+int anth_sink_take_all(anth_sink *k, anth_buf *into);
 
-/* Takes the event anth_sink_peek just returned. Returns 1 when that emptied
- * the queue (which then starts over), else 0. */
-int anth_sink_take(anth_sink *k, const anth_event_head *h);
+/* The event at *pos in a buffer of events (from anth_sink_take_all): its
+ * head in *h and a pointer to its name (the data follows), *pos moved past
+ * it; NULL at the end. */
+const char *anth_sink_next(const anth_buf *events, size_t *pos, anth_event_head *h);
 
 /* What an error kind of anth_sink_feed means, for messages; NULL for others. */
 const char *anth_sink_error_message(const char *kind);

@@ -47,26 +47,44 @@ static int sink_takes(anth_transfer *t) {
     return anth_sink_takes(&t->sink, code, ctype);
 }
 
+/* What on_body returns for len bytes written (err: none, or why the
+ * transfer fails); s->mu held. */
+static size_t wrote(anth_transfer *t, const char *err, size_t ret, size_t len) {
+    t->home->dirty = 1;
+    if (err != NULL) {
+        t->err_kind = err;
+        return 0;
+    }
+    if (ret == len) t->last_byte = anth_clock_now();
+    return ret;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     anth_transfer *t = ud;
     size_t len = size * n, ret = len;
+    const char *err = NULL, *lost;
     anth_transfer_lock(t);
     if (t->sink.kind != ANTH_SINK_BODY && t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
-    t->home->dirty = 1;
-    if (t->mode == 2) {
-        const char *err;
-        if (anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
+    if (t->mode != 2 || anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
+        if (t->mode == 2) {
             t->paused = 1;
             ret = CURL_WRITEFUNC_PAUSE;
-        } else if ((err = anth_sink_feed(&t->sink, p, len)) != NULL) {
-            t->err_kind = err;
-            ret = 0;
+        } else if (anth_buf_append(&t->body, p, len) != 0) {
+            err = "out_of_memory";
         }
-    } else if (anth_buf_append(&t->body, p, len) != 0) {
-        t->err_kind = "out_of_memory";
-        ret = 0;
+        ret = wrote(t, err, ret, len);
+        anth_transfer_unlock(t);
+        return ret;
     }
-    if (ret == len) t->last_byte = anth_clock_now();
+    anth_transfer_unlock(t);
+    /* The sink parses (SSE, AWS frames, lines) or writes its file without
+     * the lock, so that the Lua thread, which takes the lock to read what
+     * came, seldom waits for this thread (nor for it being descheduled with
+     * the lock held); only the finished events are queued under it. */
+    err = anth_sink_feed(&t->sink, p, len);
+    anth_transfer_lock(t);
+    lost = anth_sink_publish(&t->sink);
+    ret = wrote(t, err != NULL ? err : lost, ret, len);
     anth_transfer_unlock(t);
     return ret;
 }
@@ -387,6 +405,7 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_buf_init(&t->head);
     anth_buf_init(&t->body);
     anth_buf_init(&t->took);
+    anth_buf_init(&t->batch);
     anth_sink_init(&t->sink);
     t->state = ANTH_T_FAILED; /* until it is really started */
     t->err_kind = "aborted";
@@ -441,8 +460,9 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     return 1;
 }
 
-int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h) {
-    if (anth_sink_take(&t->sink, h) && t->paused && t->sess != NULL) {
+int anth_transfer_take_events(anth_transfer *t) {
+    t->batch.len = t->batch_pos = 0;
+    if (anth_sink_take_all(&t->sink, &t->batch) && t->paused && t->sess != NULL) {
         t->paused = 0;
         anth_transfer_ask(t, ANTH_CMD_RESUME);
         return 1;
@@ -507,6 +527,7 @@ static int transfer_gc(lua_State *L) {
     anth_buf_free(&t->head);
     anth_buf_free(&t->body);
     anth_buf_free(&t->took);
+    anth_buf_free(&t->batch);
     anth_sink_free(&t->sink);
     if (t->home != NULL) anth_session_release(t->home);
     t->home = NULL;

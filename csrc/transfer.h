@@ -80,7 +80,9 @@ struct anth_transfer {
     int head_done;        /* the final response's header block has ended */
     int mode;             /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
     int paused;           /* the queue is full: libcurl waits until Lua takes events */
-    anth_buf took;        /* the Lua thread's copy of what it reads (an event, the head) */
+    anth_buf took;        /* the Lua thread's copy of what it reads (the head, the body) */
+    anth_buf batch;       /* the Lua thread's events, taken from the queue all at once, */
+    size_t batch_pos;     /* read from here on (see anth_transfer_take_events) */
     anth_sink sink;       /* where a 2xx body goes (kind ANTH_SINK_BODY: nowhere, kept) */
     curl_mime *mime;      /* a multipart body */
     const anth_body *rbody; /* a body with splices, read by libcurl piece by piece */
@@ -118,10 +120,19 @@ void anth_transfer_command(anth_transfer *t);
  * wakes it with curl_multi_wakeup after unlocking). */
 void anth_transfer_ask(anth_transfer *t, int cmd);
 
-/* Lua thread, t->home->mu held: takes the queued event anth_sink_peek gave;
- * when that empties the queue, asks the network thread to let libcurl go on
- * if it was paused. Returns whether the network thread must be woken. */
-int anth_transfer_take_event(anth_transfer *t, const anth_event_head *h);
+/* Lua thread, t->home->mu held, t->batch read to its end: takes every
+ * queued event into t->batch, so that the Lua thread reads the next ones
+ * without the lock (one lock per batch, not per event: the network thread
+ * seldom makes it wait); asks the network thread to let libcurl go on if
+ * the full queue had paused it. Returns whether the network thread must be
+ * woken. */
+int anth_transfer_take_events(anth_transfer *t);
+
+/* Bytes of events t's queue and the Lua thread's batch hold, not read yet
+ * (Lua thread, t->home->mu held). */
+static inline size_t anth_transfer_queued(const anth_transfer *t) {
+    return anth_sink_queued(&t->sink) + (t->batch.len - t->batch_pos);
+}
 
 /* Whether this process is a forked child of the one that made s. The
  * child has no network thread, and s->mu may have been copied locked (held

@@ -9,7 +9,7 @@
 static int reached(const anth_transfer *t, char until) {
     if (t->state != ANTH_T_RUNNING) return 1;
     if (until == 'h') return t->head_done;
-    if (until == 'e') return anth_sink_queued(&t->sink) > 0;
+    if (until == 'e') return anth_transfer_queued(t) > 0;
     return 0;
 }
 
