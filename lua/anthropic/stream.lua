@@ -259,43 +259,53 @@ function Stream:poll()
   return self:drain()
 end
 
--- The events already queued (at most `max`) and whether more are.
-local function drain(self, max)
-  local out = {}
-  if self.ended then return out end
-  if self.connecting and not connect(self, false) then return out end
+-- Takes the events already queued (at most `max`), adding those to yield to
+-- `out` when given; returns whether more are queued. Without `out` (the
+-- callbacks only) and without an `on_event` callback, a text delta comes by
+-- the core's fast path: no event tables, so a dispatch makes less garbage.
+local function drain(self, max, out)
+  if self.ended then return false end
+  if self.connecting and not connect(self, false) then return false end
   local t = self.transfer
+  local next_one = t.next_event
+  if not out and not (self.callbacks and self.callbacks.on_event) then next_one = t.next_fast end
   local taken = 0
   while true do
-    if max and taken >= max then return out, true end
-    local name, data, jerr = t:next_event()
-    if not name then break end
+    if max and taken >= max then return true end
+    local a, b, c = next_one(t)
+    if not a then break end
     taken = taken + 1
-    local event = take(self, name, data, jerr)
-    if event then out[#out + 1] = event end
-    if self.ended then return out end
+    if a == true then
+      take_text(self, b, c)
+    else
+      local event = take(self, a, b, c)
+      if event and out then out[#out + 1] = event end
+      if self.ended then return false end
+    end
   end
   if t:done() and not self.ended then
-    if t:queued() > 0 then return out, true end -- came with the end: the next drain takes them
+    if t:queued() > 0 then return true end -- came with the end: the next drain takes them
     transfer_over(self)
   end
-  return out
+  return false
 end
 
 --- The events already queued (at most `max`), without driving the network;
 -- a second result tells whether more are queued. Runs `on_done` when the
 -- stream has ended.
 function Stream:drain(max)
-  local out, more = drain(self, max)
+  local out = {}
+  local more = drain(self, max, out)
   if self.ended then settle(self) end
-  return out, more
+  return out, more or nil
 end
 
 --- Moves the stream on for `client:dispatch()`, taking at most `max`
 -- events: runs its callbacks, and `on_done(message, err)` once it ends.
 -- Returns whether it has ended, and whether events are still queued.
 function Stream:step(max)
-  local _, more = self:drain(max)
+  local more = drain(self, max)
+  if self.ended then settle(self) end
   return self.ended, more
 end
 
