@@ -249,16 +249,25 @@ static int has_crlf(const char *s, size_t n) {
 }
 
 /* headers: a list of "Name: value" strings, already free of secrets in errors. */
+static void add_header(lua_State *L, anth_transfer *t, const char *h) {
+    struct curl_slist *next = curl_slist_append(t->headers, h);
+    if (next == NULL) luaL_error(L, "anthropic: out of memory");
+    t->headers = next;
+}
+
+/* spec.headers, then the session's Accept-Encoding line when the answer may
+ * come compressed and the caller sent none of its own. */
 static void set_headers(lua_State *L, anth_transfer *t, int spec) {
-    size_t i, n;
+    size_t i, n = 0;
+    int own_encoding = 0;
     lua_getfield(L, spec, "headers");
-    if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
-    luaL_checktype(L, -1, LUA_TTABLE);
-    n = anth_rawlen(L, -1);
+    if (!lua_isnil(L, -1)) {
+        luaL_checktype(L, -1, LUA_TTABLE);
+        n = anth_rawlen(L, -1);
+    }
     for (i = 1; i <= n; i++) {
         size_t len;
         const char *h;
-        struct curl_slist *next;
         lua_rawgeti(L, -1, (int)i);
         h = lua_tolstring(L, -1, &len);
         if (h == NULL || lua_type(L, -1) != LUA_TSTRING)
@@ -268,12 +277,12 @@ static void set_headers(lua_State *L, anth_transfer *t, int spec) {
             lua_pushlstring(L, h, colon ? (size_t)(colon - h) : 0);
             luaL_error(L, "anthropic: header '%s' contains CR, LF or NUL", lua_tostring(L, -1));
         }
-        next = curl_slist_append(t->headers, h);
-        if (next == NULL) luaL_error(L, "anthropic: out of memory");
-        t->headers = next;
+        if (len >= 16 && strncasecmp_ascii(h, "accept-encoding:", 16) == 0) own_encoding = 1;
+        add_header(L, t, h);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (t->compressed && !own_encoding) add_header(L, t, t->home->accept_encoding);
 }
 
 static size_t on_read(char *dst, size_t size, size_t n, void *ud) {
@@ -369,8 +378,12 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     if (opt_bool(L, spec, "stream")) t->sink.kind = ANTH_SINK_EVENTS;
     /* Every encoding this libcurl decodes, for answers read whole (JSON,
      * JSONL, files); never for event streams, whose events must come as
-     * they are sent rather than when a compressor flushes. */
-    else curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+     * they are sent rather than when a compressor flushes. libcurl decodes
+     * them; the header itself goes with the others (set_headers). */
+    else if (t->home->accept_encoding[0] != '\0') {
+        t->compressed = 1;
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, t->home->accept_encoding + sizeof "Accept-Encoding: " - 1);
+    }
     if (opt_bool(L, spec, "lines")) t->sink.kind = ANTH_SINK_LINES;
     if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -56,6 +56,7 @@ typedef struct anth_session {
     int wake[2];              /* the host loop's descriptor: readable after a change */
     int watched;              /* a host loop asked for the descriptor (sess:fd) */
     int wake_pending;         /* it was signalled and not acknowledged yet (sess:ack) */
+    char accept_encoding[64]; /* "Accept-Encoding: gzip, deflate, br, zstd" as this libcurl decodes; "" none */
 } anth_session;
 
 typedef enum { ANTH_T_RUNNING, ANTH_T_DONE, ANTH_T_FAILED } anth_tstate;
@@ -80,6 +81,7 @@ struct anth_transfer {
     int head_done;        /* the final response's header block has ended */
     int mode;             /* 0 not known yet, 1 the body is kept as bytes, 2 it goes to the sink */
     int paused;           /* the queue is full: libcurl waits until Lua takes events */
+    int compressed;       /* the answer may come compressed: Accept-Encoding is sent */
     anth_buf took;        /* the Lua thread's copy of what it reads (the head, the body) */
     anth_buf batch;       /* the Lua thread's events, taken from the queue all at once, */
     size_t batch_pos;     /* read from here on (see anth_transfer_take_events) */

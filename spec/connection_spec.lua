@@ -49,6 +49,18 @@ describe("connection reuse", function()
     assert.matches("gzip", server:last_request().headers["accept-encoding"])
   end)
 
+  it("sends a caller's own Accept-Encoding instead of its own, and still decodes the answer", function()
+    local client = anthropic.new({ api_key = "sk-test", base_url = server.url,
+                                   default_headers = { ["Accept-Encoding"] = "gzip" } })
+    server:script({ gzip = true, json = { type = "message", id = "msg_own", content = {} } })
+    assert.equal("msg_own", assert(client.messages.create({ model = "m", max_tokens = 1, messages = {} })).id)
+    local sent = {}
+    for _, h in ipairs(server:last_request().header_list) do
+      if h[1]:lower() == "accept-encoding" then sent[#sent + 1] = h[2] end
+    end
+    assert.same({ "gzip" }, sent)
+  end)
+
   it("does not ask for compression on event streams", function()
     local client = anthropic.new({ api_key = "sk-test", base_url = server.url })
     local s = assert(client.messages.stream({ model = "m", max_tokens = 1, messages = {} }))
