@@ -14,6 +14,8 @@
 --   lua_client.lua BASE stall_sleep N      the same, the loop sleeping to each next 1 ms tick
 --   lua_client.lua BASE stall_uv N         the same on a luv loop with anthropic.uv
 -- BENCH_CA (environment): the CA file for an https BASE (the client's ca_file).
+-- BENCH_NET_CPU (environment, stall modes): the core each client's network
+-- thread is moved to once it runs; the Lua thread stays where taskset put it.
 local anthropic = require("anthropic")
 local core = require("anthropic.core")
 
@@ -39,6 +41,22 @@ local CA = os.getenv("BENCH_CA")
 local function client(path)
   return anthropic.new({ api_key = "sk-bench", base_url = base .. (path or ""), max_retries = 0,
                          ca_file = CA ~= "" and CA or nil })
+end
+
+-- With BENCH_NET_CPU: moves the process's other threads (the network
+-- threads: Lua, LuaJIT and luv start none here) to that core, as on a
+-- machine with a core to spare beside the host loop's.
+local NET_CPU = os.getenv("BENCH_NET_CPU")
+local function place_network_threads()
+  if not NET_CPU or NET_CPU == "" then return end
+  local f = assert(io.open("/proc/self/stat"))
+  local me = f:read("l"):match("^(%d+)")
+  f:close()
+  local p = assert(io.popen("ls /proc/" .. me .. "/task"))
+  for tid in p:lines() do
+    if tid ~= me then os.execute(("taskset -p -c %s %s >/dev/null"):format(NET_CPU, tid)) end
+  end
+  p:close()
 end
 
 local function result(fields)
@@ -187,6 +205,10 @@ local function poll_round(n, sleeping)
       end,
     })
   end
+  if NET_CPU then
+    c:poll(0) -- starts the network thread, to be placed before the timing starts
+    place_network_threads()
+  end
   local due, max_late, max_poll, ticks = now() + 0.001, 0, 0, 0
   while done < n do
     local t0 = now()
@@ -220,6 +242,7 @@ local function uv_round(n)
   local uv = require("luv")
   local c = client("/stream")
   local driver = require("anthropic.uv").attach(c, uv)
+  place_network_threads() -- (attach started it)
   local deltas, done, failed = 0, 0, nil
   for _ = 1, n do
     c.messages.stream_async(PARAMS, {
