@@ -248,15 +248,15 @@ static int has_crlf(const char *s, size_t n) {
     return memchr(s, '\r', n) != NULL || memchr(s, '\n', n) != NULL || memchr(s, '\0', n) != NULL;
 }
 
-/* headers: a list of "Name: value" strings, already free of secrets in errors. */
 static void add_header(lua_State *L, anth_transfer *t, const char *h) {
     struct curl_slist *next = curl_slist_append(t->headers, h);
     if (next == NULL) luaL_error(L, "anthropic: out of memory");
     t->headers = next;
 }
 
-/* spec.headers, then the session's Accept-Encoding line when the answer may
- * come compressed and the caller sent none of its own. */
+/* spec.headers (a list of "Name: value" strings, already free of secrets in
+ * errors), then the session's Accept-Encoding line when the answer may come
+ * compressed and the caller sent none of its own. */
 static void set_headers(lua_State *L, anth_transfer *t, int spec) {
     size_t i, n = 0;
     int own_encoding = 0;

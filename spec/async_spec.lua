@@ -87,6 +87,30 @@ describe("non-blocking requests", function()
     assert.equal("Hello, wörld ✓!", anthropic.text(final))
   end)
 
+  it("stream_async: on_text closing its stream gets no further deltas; on_event sees every event", function()
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = streams.text })
+    local texts, ended = 0, nil
+    local s
+    s = client.messages.stream_async(PARAMS, {
+      on_text = function() texts = texts + 1; s:close() end,
+      on_done = function(_, err) ended = err end,
+    })
+    while client:poll(20) > 0 do end
+    assert.equal(1, texts)
+    assert.equal("aborted", ended.type)
+    -- with on_event, the deltas come as event tables (not by the fast path)
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = streams.text })
+    local kinds, text = {}, {}
+    client.messages.stream_async(PARAMS, {
+      on_event = function(e) kinds[e.type] = (kinds[e.type] or 0) + 1 end,
+      on_text = function(d) text[#text + 1] = d end,
+    })
+    while client:poll(20) > 0 do end
+    assert.equal(#text, kinds.content_block_delta)
+    assert.equal("Hello, wörld ✓!", table.concat(text))
+    assert.equal(1, kinds.message_stop)
+  end)
+
   it("stream_async reports a failure before the first event in s.error and on_done", function()
     server:script({ status = 400,
                     json = { type = "error", error = { type = "invalid_request_error", message = "bad" } } })

@@ -280,8 +280,8 @@ local function drain(self, max, out)
     else
       local event = take(self, a, b, c)
       if event and out then out[#out + 1] = event end
-      if self.ended then return false end
     end
+    if self.ended then return false end -- (a callback may have closed it)
   end
   if t:done() and not self.ended then
     if t:queued() > 0 then return true end -- came with the end: the next drain takes them
