@@ -72,8 +72,10 @@ end
 --- Appends a piece of `field` ("text" or "thinking") to block `index`
 -- (1-based): `acc:add_part(index, "text", delta)`; false when there is no
 -- such block, or it is not a text (thinking) block. The stream's fast path
--- for text deltas calls it directly.
+-- for text deltas calls it directly (`accumulator.add_part(acc, ...)`, no
+-- method lookup in its hot loop).
 Acc.add_part = add_part
+M.add_part = add_part
 
 -- Writes the joined pieces of one block back into it.
 local function settle_block(self, index)

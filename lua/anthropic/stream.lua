@@ -7,6 +7,7 @@
 -- @module anthropic.stream
 local errors = require("anthropic.errors")
 local accumulator = require("anthropic.accumulator")
+local add_part = accumulator.add_part
 local async = require("anthropic.async")
 local call = require("anthropic.call")
 local handle = require("anthropic.handle")
@@ -230,13 +231,15 @@ end
 
 --- Iterates the text deltas only.
 function Stream:text()
+  local acc = self.acc
   return function()
     while true do
       if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
       local t = self.transfer
       local a, b, c = t:next_fast()
       if a == true then
-        take_text(self, b, c)
+        -- (the hot loop: without callbacks, straight into the accumulator)
+        if self.callbacks then take_text(self, b, c) else add_part(acc, b + 1, "text", c) end
         return c
       elseif a then
         local event = take(self, a, b, c)

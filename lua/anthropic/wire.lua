@@ -95,6 +95,18 @@ M.resolve = resolve
 
 local RETRY_COUNT = "x-stainless-retry-count"
 
+-- The retry-count header line of attempt `retries + 1`, each made once (a
+-- create would otherwise make the same string anew every time).
+local retry_lines = {}
+local function retry_line(retries)
+  local line = retry_lines[retries]
+  if not line then
+    line = RETRY_COUNT .. ": " .. retries
+    retry_lines[retries] = line
+  end
+  return line
+end
+
 -- The header list of a request without its credentials, whether the
 -- credentials are to be added (not when the caller set x-api-key or
 -- authorization), and whether the retry count is (not when the caller set it).
@@ -134,7 +146,7 @@ local function header_list(client, req, retries)
     end
   end
   local list = { unpack(entry[1]) }
-  if entry[3] then list[#list + 1] = RETRY_COUNT .. ": " .. retries end
+  if entry[3] then list[#list + 1] = retry_line(retries) end
   return list, not entry[2]
 end
 
