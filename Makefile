@@ -82,8 +82,10 @@ lint:
 	python3 .ci/c_graph.py -q csrc
 
 # check-c: the standalone C tests of the plain-C parts (test/c/*_test.c).
-C_TESTS = sse eventstream sigv4 json
+C_TESTS = sse eventstream sigv4 json sink
 C_TEST_SRCS_sse = csrc/sse.c csrc/buffer.c
+C_TEST_SRCS_sink = csrc/sink.c csrc/sse.c csrc/eventstream.c csrc/bedrock_stream.c csrc/json_member.c \
+  csrc/base64.c csrc/buffer.c
 C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/bedrock_stream.c csrc/json_member.c csrc/base64.c \
   csrc/buffer.c
 C_TEST_SRCS_sigv4 = csrc/sigv4.c csrc/digest.c csrc/buffer.c
