@@ -82,7 +82,8 @@ lint:
 	python3 .ci/c_graph.py -q csrc
 
 # check-c: the standalone C tests of the plain-C parts (test/c/*_test.c).
-C_TESTS = sse eventstream sigv4 json sink
+C_TESTS = sse eventstream sigv4 json sink base64
+C_TEST_SRCS_base64 = csrc/base64.c
 C_TEST_SRCS_sse = csrc/sse.c csrc/buffer.c
 C_TEST_SRCS_sink = csrc/sink.c csrc/sse.c csrc/eventstream.c csrc/bedrock_stream.c csrc/json_member.c \
   csrc/base64.c csrc/buffer.c
@@ -90,7 +91,7 @@ C_TEST_SRCS_eventstream = csrc/eventstream.c csrc/bedrock_stream.c csrc/json_mem
   csrc/buffer.c
 C_TEST_SRCS_sigv4 = csrc/sigv4.c csrc/digest.c csrc/buffer.c
 C_TEST_SRCS_json = csrc/fpconv.c csrc/json_path.c csrc/json_write.c csrc/json_api.c \
-  csrc/json_decode.c csrc/buffer.c csrc/compat.c
+  csrc/json_decode.c csrc/buffer.c csrc/compat.c csrc/base64.c
 C_TEST_FLAGS_json = $(call lua_cflags,lua5.4)
 C_TEST_LIBS_json = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lm
 check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)

@@ -71,6 +71,30 @@ void anth_b64_encode(const unsigned char *in, size_t n, char *out) {
     }
 }
 
+void anth_b64_encode_range(const unsigned char *in, size_t n, size_t off, char *out, size_t len) {
+    while (len > 0) {
+        size_t group = off / 4, at = off % 4, whole = n / 3; /* input groups of 3 bytes */
+        char quad[4];
+        size_t take;
+        if (at == 0 && len >= 4 && group < whole) { /* as many whole groups as fit, directly */
+            size_t groups = len / 4;
+            if (groups > whole - group) groups = whole - group;
+            anth_b64_encode(in + group * 3, groups * 3, out);
+            out += groups * 4;
+            off += groups * 4;
+            len -= groups * 4;
+            continue;
+        }
+        /* one quad through quad[]: cut by the range, or the padded last one */
+        anth_b64_encode(in + group * 3, n - group * 3 < 3 ? n - group * 3 : 3, quad);
+        take = 4 - at < len ? 4 - at : len;
+        memcpy(out, quad + at, take);
+        out += take;
+        off += take;
+        len -= take;
+    }
+}
+
 /* The final quad, which may carry padding: returns its byte count or -1. */
 static int decode_last(const unsigned char *q, unsigned char *out) {
     int a = values[q[0]], b = values[q[1]], c = values[q[2]], d = values[q[3]];

@@ -16,6 +16,11 @@ size_t anth_b64_encoded_len(size_t n);
 void anth_b64_encode(const unsigned char *in, size_t n, char *out);
 #define ANTH_B64_BLOCK ((size_t)3 * 65536)
 
+/* Writes characters [off, off + len) of the encoding of in[0..n) to out (no
+ * NUL): a part of it, encoded on demand, so that the whole never needs to
+ * exist at once. off + len must not pass anth_b64_encoded_len(n). */
+void anth_b64_encode_range(const unsigned char *in, size_t n, size_t off, char *out, size_t len);
+
 /* Upper bound of the decoded size of n characters: 3 * (n / 4). */
 size_t anth_b64_decoded_max(size_t n);
 

@@ -15,14 +15,13 @@
 
 typedef struct file_job {
     FILE *f;
-    unsigned char *block; /* ANTH_B64_BLOCK bytes read at a time */
-    char *out;            /* the whole encoding */
-    size_t cap;           /* bytes allocated at out */
-    int mapped;           /* how anth_big_alloc got out */
+    unsigned char *out; /* the file's bytes */
+    size_t cap;         /* bytes allocated at out */
+    int mapped;         /* how anth_big_alloc got out */
 } file_job;
 
 static int out_alloc(file_job *j, size_t cap) {
-    j->out = (char *)anth_big_alloc(cap, &j->mapped);
+    j->out = (unsigned char *)anth_big_alloc(cap, &j->mapped);
     j->cap = cap;
     return j->out ? 0 : -1;
 }
@@ -48,10 +47,8 @@ static int out_grow(file_job *j, size_t cap, size_t len) {
 
 static void file_job_release(file_job *j) {
     if (j->f) fclose(j->f);
-    free(j->block);
     out_free(j);
     j->f = NULL;
-    j->block = NULL;
 }
 
 static int file_job_gc(lua_State *L) {
@@ -142,28 +139,18 @@ static int fail_msg(lua_State *L, file_job *j, const char *msg, const char *path
     return 2;
 }
 
-/* Fills the block from the file: less than ANTH_B64_BLOCK only at the end. */
-static size_t fill_block(file_job *j) {
-    size_t got = 0, r;
-    while (got < ANTH_B64_BLOCK) {
-        r = fread(j->block + got, 1, ANTH_B64_BLOCK - got, j->f);
-        if (r == 0) break;
-        got += r;
-    }
-    return got;
-}
-
 /* core.base64_file(path [, max_bytes]) -> b64, media_type | nil, size
- * or nil, message. b64 is a blob (blob.h): the encoding stays in the C
- * buffer it was written to, and a request body splices it from there, so a
- * large file is never copied into a Lua string. The encoding goes block by block into one buffer sized
- * from the file's size (grown if the file turns out longer, as pipes and /proc do). */
+ * or nil, message. b64 is a blob (blob.h) of the file's bytes, read now
+ * into one C buffer sized from the file's size (grown if the file turns out
+ * longer, as pipes and /proc do): Lua sees it as their base64, which a
+ * request body encodes as it is sent, so a large file is never copied into
+ * a Lua string, nor held encoded. */
 static int l_base64_file(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
     lua_Number max_arg = luaL_optnumber(L, 2, -1);
     int limited = !lua_isnoneornil(L, 2);
-    size_t max_bytes = (size_t)-1, total = 0, olen = 0, got, cap;
-    const char *type = NULL;
+    size_t max_bytes = (size_t)-1, total = 0, cap;
+    const char *type;
     long long size;
     int is_dir;
     file_job *j;
@@ -177,7 +164,7 @@ static int l_base64_file(lua_State *L) {
     memset(j, 0, sizeof *j);
     luaL_getmetatable(L, FILE_JOB_MT);
     lua_setmetatable(L, -2);
-    /* from here on no Lua call raises until the encoding is complete */
+    /* from here on no Lua call raises until the file is read */
     j->f = fopen(path, "rb");
     if (!j->f) return fail_errno(L, j, "open", path, errno);
     if (anth_file_kind(j->f, &is_dir, &size) != 0) return fail_errno(L, j, "stat", path, errno);
@@ -185,44 +172,41 @@ static int l_base64_file(lua_State *L) {
     if (size > 0) {
         if ((unsigned long long)size > (unsigned long long)max_bytes)
             return fail_msg(L, j, "file too large", path);
-        cap = anth_b64_encoded_len((size_t)size);
-        if (cap == 0 || (unsigned long long)size > (size_t)-1)
+        if ((unsigned long long)size > (size_t)-1 || anth_b64_encoded_len((size_t)size) == 0)
             return fail_msg(L, j, "file too large", path);
+        cap = (size_t)size;
     } else {
-        cap = anth_b64_encoded_len(ANTH_B64_BLOCK);
+        cap = ANTH_B64_BLOCK;
     }
-    j->block = (unsigned char *)malloc(ANTH_B64_BLOCK);
-    if (!j->block || out_alloc(j, cap) != 0) return fail_errno(L, j, "encode", path, ENOMEM);
+    if (out_alloc(j, cap) != 0) return fail_errno(L, j, "read", path, ENOMEM);
 
     errno = 0;
-    while ((got = fill_block(j)) > 0) {
-        size_t need;
-        if (got > max_bytes - total) return fail_msg(L, j, "file too large", path);
-        if (total == 0) type = anth_sniff_media_type(j->block, got);
-        total += got;
-        need = anth_b64_encoded_len(got);
-        if (j->cap - olen < need) { /* longer than its size said */
-            cap = j->cap;
-            while (cap - olen < need) {
-                if (cap > (size_t)-1 / 2) return fail_msg(L, j, "file too large", path);
-                cap *= 2;
-            }
-            if (out_grow(j, cap, olen) != 0) return fail_errno(L, j, "encode", path, ENOMEM);
+    for (;;) {
+        size_t got;
+        if (total == j->cap) { /* full: is there more than the size said? */
+            int c = getc(j->f);
+            if (c == EOF) break;
+            if (total >= max_bytes || j->cap > (size_t)-1 / 2) return fail_msg(L, j, "file too large", path);
+            if (out_grow(j, j->cap * 2, total) != 0) return fail_errno(L, j, "read", path, ENOMEM);
+            j->out[total++] = (unsigned char)c;
+            continue;
         }
-        anth_b64_encode(j->block, got, j->out + olen);
-        olen += need;
-        if (got < ANTH_B64_BLOCK) break;
+        got = fread(j->out + total, 1, j->cap - total, j->f);
+        if (got == 0) break;
+        if (got > max_bytes - total) return fail_msg(L, j, "file too large", path);
+        total += got;
     }
     if (ferror(j->f)) return fail_errno(L, j, "read", path, errno ? errno : EIO);
+    if (anth_b64_encoded_len(total) == 0 && total > 0) return fail_msg(L, j, "file too large", path);
     fclose(j->f);
     j->f = NULL;
-    free(j->block);
-    j->block = NULL;
+    type = anth_sniff_media_type(j->out, total);
 
     {
         anth_blob *b = anth_blob_new(L); /* may raise: __gc frees out */
-        b->p = j->out;                   /* the blob owns the encoding from here on */
-        b->len = olen;
+        b->p = j->out;                   /* the blob owns the bytes from here on */
+        b->raw = total;
+        b->len = anth_b64_encoded_len(total);
         b->cap = j->cap;
         b->mapped = j->mapped;
         j->out = NULL;

@@ -1,4 +1,4 @@
-/* Blobs (blob.h): bytes in C memory with a Lua handle. */
+/* Blobs (blob.h): bytes in C memory with a Lua handle, seen as their base64. */
 #include <string.h>
 #include "blob.h"
 #include "platform.h"
@@ -7,7 +7,7 @@ static int blob_gc(lua_State *L) {
     anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
     if (b->p != NULL) anth_big_free(b->p, b->cap, b->mapped);
     b->p = NULL;
-    b->len = b->cap = 0;
+    b->raw = b->len = b->cap = 0;
     return 0;
 }
 
@@ -18,9 +18,23 @@ anth_blob *anth_blob_new(lua_State *L) {
     return b;
 }
 
+/* Pushes characters [off, off + n) of the blob's string. */
+static void push_part(lua_State *L, const anth_blob *b, size_t off, size_t n) {
+    luaL_Buffer lb;
+    luaL_buffinit(L, &lb);
+    while (n > 0) {
+        size_t k = n < LUAL_BUFFERSIZE ? n : LUAL_BUFFERSIZE;
+        anth_blob_read(b, off, luaL_prepbuffer(&lb), k);
+        luaL_addsize(&lb, k);
+        off += k;
+        n -= k;
+    }
+    luaL_pushresult(&lb);
+}
+
 static int blob_tostring(lua_State *L) {
     const anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
-    lua_pushlstring(L, b->p != NULL ? b->p : "", b->len);
+    push_part(L, b, 0, b->len);
     return 1;
 }
 
@@ -32,7 +46,7 @@ static int blob_len(lua_State *L) {
 
 static void push_bytes(lua_State *L, int idx) {
     const anth_blob *b = anth_toblob(L, idx);
-    if (b != NULL) lua_pushlstring(L, b->p != NULL ? b->p : "", b->len);
+    if (b != NULL) push_part(L, b, 0, b->len);
     else lua_pushvalue(L, idx);
 }
 
@@ -44,8 +58,8 @@ static int blob_concat(lua_State *L) {
     return 1;
 }
 
-/* blob:sub(i [, j]) -> the string of bytes i..j, as string.sub counts them
- * (negative from the end), without the whole string being made. */
+/* blob:sub(i [, j]) -> the string of characters i..j, as string.sub counts
+ * them (negative from the end), without the whole string being made. */
 static int blob_sub(lua_State *L) {
     const anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
     lua_Number n = (lua_Number)b->len;
@@ -55,7 +69,7 @@ static int blob_sub(lua_State *L) {
     if (i < 1) i = 1;
     if (j > n) j = n;
     if (i > j) lua_pushliteral(L, "");
-    else lua_pushlstring(L, b->p + (size_t)i - 1, (size_t)(j - i + 1));
+    else push_part(L, b, (size_t)i - 1, (size_t)(j - i + 1));
     return 1;
 }
 

@@ -3,6 +3,7 @@
  * (body.h). Large strings (an image's base64) are spliced in, not copied: the
  * body points at the Lua string, which its user value keeps alive. */
 #include <stdlib.h>
+#include "blob.h"
 #include "body.h"
 #include "json.h"
 #include "json_api.h"
@@ -21,19 +22,21 @@ size_t anth_body_read(const anth_body *b, size_t pos, char *dst, size_t max) {
     /* Walk the pieces in order: buf[from, at), splice, ..., buf[from, len). */
     for (i = 0; i <= b->nsplices && done < max; i++) {
         size_t upto = i < b->nsplices ? b->splices[i].at : b->buf.len;
+        const anth_splice *sp = i < b->nsplices ? &b->splices[i] : NULL;
         const char *pieces[2];
         size_t lens[2];
         int k;
         pieces[0] = b->buf.data + from;
         lens[0] = upto - from;
-        pieces[1] = i < b->nsplices ? b->splices[i].p : NULL;
-        lens[1] = i < b->nsplices ? b->splices[i].n : 0;
+        pieces[1] = sp != NULL ? sp->p : NULL;
+        lens[1] = sp != NULL ? sp->n : 0;
         for (k = 0; k < 2 && done < max; k++) {
             size_t end = start + lens[k];
             if (pos + done < end) {
                 size_t off = pos + done - start, n = lens[k] - off;
                 if (n > max - done) n = max - done;
-                memcpy(dst + done, pieces[k] + off, n);
+                if (k == 1 && sp->blob != NULL) anth_blob_read(sp->blob, off, dst + done, n);
+                else memcpy(dst + done, pieces[k] + off, n);
                 done += n;
             }
             start = end;
@@ -74,8 +77,10 @@ typedef struct splicing {
     int keep; /* stack index of the table that keeps the spliced strings */
 } splicing;
 
-/* The encoder found a large plain string: remember where it goes and keep it. */
-static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const char *s, size_t n) {
+/* The encoder found a large plain string (or a blob): remember where it goes
+ * and keep it. */
+static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const char *s, size_t n,
+                   const struct anth_blob *blob) {
     splicing *sp = ud;
     anth_body *b = sp->body;
     if (b->nsplices == b->capsplices) {
@@ -87,6 +92,7 @@ static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const c
     }
     b->splices[b->nsplices].at = out->len;
     b->splices[b->nsplices].p = s;
+    b->splices[b->nsplices].blob = blob;
     b->splices[b->nsplices].n = n;
     b->nsplices++;
     lua_pushvalue(L, value_idx);

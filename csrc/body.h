@@ -1,8 +1,9 @@
 /* An encoded request body (body.c): core.json_body(value [, marks]) writes
  * it once, in C memory, and every attempt of the request sends it without a
  * copy. Large strings are not copied into buf: each splice says that the
- * bytes of a Lua string (kept alive by the body's user value) go at offset
- * `at` of buf, so the body is buf with those pieces inserted. */
+ * bytes of a Lua string, or the string a blob stands for (encoded as it is
+ * read), go at offset `at` of buf (both kept alive by the body's user
+ * value), so the body is buf with those pieces inserted. */
 #ifndef ANTH_BODY_H
 #define ANTH_BODY_H
 
@@ -11,9 +12,12 @@
 
 #define ANTH_BODY_MT "anthropic.body"
 
+struct anth_blob;
+
 typedef struct anth_splice {
     size_t at;
-    const char *p;
+    const char *p;                /* n bytes, or NULL: */
+    const struct anth_blob *blob; /* the blob's string, n characters of it */
     size_t n;
 } anth_splice;
 

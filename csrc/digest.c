@@ -5,16 +5,35 @@
 #include <openssl/hmac.h>
 #include "digest.h"
 
-int anth_sha256(const anth_piece *pieces, size_t npieces, unsigned char out[ANTH_SHA256_LEN]) {
+/* (The state is libcrypto's digest context.) */
+anth_sha256_state *anth_sha256_begin(void) {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return (anth_sha256_state *)ctx;
+}
+
+int anth_sha256_add(anth_sha256_state *st, const void *p, size_t n) {
+    if (n == 0) return 0;
+    return EVP_DigestUpdate((EVP_MD_CTX *)st, p, n) == 1 ? 0 : -1;
+}
+
+int anth_sha256_end(anth_sha256_state *st, int ok, unsigned char out[ANTH_SHA256_LEN]) {
+    EVP_MD_CTX *ctx = (EVP_MD_CTX *)st;
     unsigned int outlen = 0;
-    size_t i;
-    int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    for (i = 0; ok && i < npieces; i++)
-        if (pieces[i].n > 0) ok = EVP_DigestUpdate(ctx, pieces[i].p, pieces[i].n) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx, out, &outlen) == 1 && outlen == ANTH_SHA256_LEN;
+    ok = ok && ctx != NULL && EVP_DigestFinal_ex(ctx, out, &outlen) == 1 && outlen == ANTH_SHA256_LEN;
     EVP_MD_CTX_free(ctx);
     return ok ? 0 : -1;
+}
+
+int anth_sha256(const anth_piece *pieces, size_t npieces, unsigned char out[ANTH_SHA256_LEN]) {
+    anth_sha256_state *st = anth_sha256_begin();
+    size_t i;
+    int ok = st != NULL;
+    for (i = 0; ok && i < npieces; i++) ok = anth_sha256_add(st, pieces[i].p, pieces[i].n) == 0;
+    return anth_sha256_end(st, ok, out);
 }
 
 int anth_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,

@@ -18,6 +18,15 @@ typedef struct anth_piece {
  * fails (out of memory). */
 int anth_sha256(const anth_piece *pieces, size_t npieces, unsigned char out[ANTH_SHA256_LEN]);
 
+/* SHA-256 fed a part at a time (input made as it is hashed): begin (NULL
+ * when out of memory), add any number of parts, then end, which writes the
+ * digest and frees the state, st NULL or a failed add included. add and end
+ * return 0, or -1 when libcrypto fails. */
+typedef struct anth_sha256_state anth_sha256_state;
+anth_sha256_state *anth_sha256_begin(void);
+int anth_sha256_add(anth_sha256_state *st, const void *p, size_t n);
+int anth_sha256_end(anth_sha256_state *st, int ok, unsigned char out[ANTH_SHA256_LEN]);
+
 /* HMAC-SHA-256 of msg under key. Returns 0 or -1. */
 int anth_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
                      unsigned char out[ANTH_SHA256_LEN]);

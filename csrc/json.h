@@ -52,12 +52,15 @@ typedef struct anth_json_rules {
 } anth_json_rules;
 
 /* A string of at least ANTH_SPLICE_MIN bytes that needs no escaping can be
- * borrowed instead of copied: splice(ud, L, value_idx, out, s, n) is called
- * with the opening quote already written and the closing one to come; it
- * records that the string's bytes go at out->len. */
+ * borrowed instead of copied: splice(ud, L, value_idx, out, s, n, blob) is
+ * called with the opening quote already written and the closing one to
+ * come; it records that the string's n bytes go at out->len: the n bytes at
+ * s, or, when blob is not NULL (s is then NULL), the string of that blob
+ * (blob.h: its bytes' base64, made when read). */
 #define ANTH_SPLICE_MIN ((size_t)256 * 1024)
+struct anth_blob;
 typedef void (*anth_splice_fn)(void *ud, lua_State *L, int value_idx, anth_buf *out,
-                               const char *s, size_t n);
+                               const char *s, size_t n, const struct anth_blob *blob);
 
 typedef struct anth_json_opts {
     const anth_json_rules *rules; /* NULL: every empty unmarked table is "{}" */

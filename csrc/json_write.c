@@ -363,7 +363,7 @@ static void enc_value(enc_state *e, int idx, int ctx, const anth_json_frame *f) 
         const char *s = lua_tolstring(L, idx, &n);
         if (e->splice != NULL && n >= ANTH_SPLICE_MIN && anth_json_is_plain(s, n)) {
             putch(e, '"');
-            e->splice(e->splice_ud, L, idx, e->out, s, n);
+            e->splice(e->splice_ud, L, idx, e->out, s, n, NULL);
             putch(e, '"');
             return;
         }
@@ -400,15 +400,16 @@ static void enc_value(enc_state *e, int idx, int ctx, const anth_json_frame *f) 
         return;
     case LUA_TUSERDATA: {
         const anth_blob *b = anth_toblob(L, idx);
-        if (b != NULL) { /* the string a blob holds, spliced as a string would be */
-            const char *s = b->p != NULL ? b->p : "";
-            if (e->splice != NULL && b->len >= ANTH_SPLICE_MIN && anth_json_is_plain(s, b->len)) {
-                putch(e, '"');
-                e->splice(e->splice_ud, L, idx, e->out, s, b->len);
-                putch(e, '"');
+        if (b != NULL) { /* the string a blob stands for (base64: never escaped), spliced when large */
+            putch(e, '"');
+            if (e->splice != NULL && b->len >= ANTH_SPLICE_MIN) {
+                e->splice(e->splice_ud, L, idx, e->out, NULL, b->len, b);
             } else {
-                put_string(e, s, b->len, f, 0);
+                if (anth_buf_grow(e->out, b->len) != 0) enc_oom(e);
+                anth_blob_read(b, 0, e->out->data + e->out->len, b->len);
+                e->out->len += b->len;
             }
+            putch(e, '"');
             return;
         }
         if (e->marks && put_sentinel(e, mark_of(e, idx))) return;

@@ -30,35 +30,35 @@ anth_buf *anth_new_gc_buf(lua_State *L) {
     return b;
 }
 
-/* The SHA-256 of a body given as nil (empty), a string, or a core.json_body
- * (hashed piece by piece, spliced strings in place: nothing is copied). */
+/* Bytes of a core.json_body hashed at a time (read as libcurl reads it:
+ * a spliced blob is encoded a part at a time, never whole). */
+#define HASH_CHUNK ((size_t)64 * 1024)
+
+/* The SHA-256 of a body given as nil (empty), a string, or a core.json_body. */
 static void hash_body(lua_State *L, int idx, const char *what, char hex[65]) {
     unsigned char d[ANTH_SHA256_LEN];
-    anth_piece one, *pieces = &one;
-    size_t n = 1;
     int rc;
-    if (lua_isnoneornil(L, idx)) {
-        one.p = NULL;
-        one.n = 0;
-    } else if (lua_type(L, idx) == LUA_TSTRING) {
-        one.p = lua_tolstring(L, idx, &one.n);
+    if (lua_isnoneornil(L, idx) || lua_type(L, idx) == LUA_TSTRING) {
+        anth_piece one = {NULL, 0};
+        if (!lua_isnoneornil(L, idx)) one.p = lua_tolstring(L, idx, &one.n);
+        rc = anth_sha256(&one, 1, d);
     } else {
         const anth_body *b = (const anth_body *)anth_testudata(L, idx, ANTH_BODY_MT);
-        size_t i, from = 0;
+        char *chunk;
+        anth_sha256_state *st;
+        size_t pos = 0;
+        int ok;
         if (b == NULL) luaL_error(L, "anthropic.core.%s: body must be a string or a json_body", what);
-        /* buf[0, at0), splice0, buf[at0, at1), splice1, ..., buf[at_last, len) */
-        pieces = (anth_piece *)anth_newuserdata(L, (2 * b->nsplices + 1) * sizeof *pieces);
-        for (i = 0, n = 0; i < b->nsplices; i++) {
-            pieces[n].p = b->buf.data + from;
-            pieces[n++].n = b->splices[i].at - from;
-            pieces[n].p = b->splices[i].p;
-            pieces[n++].n = b->splices[i].n;
-            from = b->splices[i].at;
+        chunk = (char *)anth_newuserdata(L, HASH_CHUNK); /* (collected: nothing raises below) */
+        st = anth_sha256_begin();
+        ok = st != NULL;
+        while (ok && pos < b->total) {
+            size_t n = anth_body_read(b, pos, chunk, HASH_CHUNK);
+            ok = n > 0 && anth_sha256_add(st, chunk, n) == 0;
+            pos += n;
         }
-        pieces[n].p = b->buf.data + from;
-        pieces[n++].n = b->buf.len - from;
+        rc = anth_sha256_end(st, ok, d);
     }
-    rc = anth_sha256(pieces, n, d);
     if (rc != 0) luaL_error(L, "anthropic.core.%s: SHA-256 failed", what);
     anth_hex(d, ANTH_SHA256_LEN, hex);
 }

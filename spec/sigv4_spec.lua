@@ -50,6 +50,27 @@ describe("core.sigv4", function()
     assert.equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", core.sha256_hex(nil))
   end)
 
+  it("hashes and writes a spliced file blob as its base64, encoded as it is read", function()
+    local bytes = {}
+    for i = 1, 300 * 1024 + 2 do bytes[i] = string.char((i * 7919) % 256) end -- not a multiple of 3
+    bytes = table.concat(bytes)
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb"))
+    f:write(bytes)
+    f:close()
+    local blob = assert(core.base64_file(path))
+    os.remove(path)
+    local b64 = core.base64_encode(bytes)
+    assert.equal(#b64, #blob)
+    local body = core.json_body({ source = { data = blob }, max_tokens = 1 })
+    assert.equal(1, body:splices())
+    local text = body:string()
+    assert.equal(#text, #body)
+    assert.equal(core.encode({ source = { data = b64 }, max_tokens = 1 }), text)
+    assert.equal(core.sha256_hex(text), core.sha256_hex(body))
+    assert.equal(b64:sub(-70000, -3), blob:sub(-70000, -3))
+  end)
+
   it("signs the session token and the content hash header when asked", function()
     local h, info = core.sigv4({ url = "https://h/x", region = "r", service = "s", access_key = "A",
       secret_key = "S", session_token = "TOKEN", content_sha256 = true, time = T0 })

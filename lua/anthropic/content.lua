@@ -140,12 +140,12 @@ M.image.base64 = api("image.base64", function(data, media_type, opts)
 end)
 
 --- An image block from a JPEG, PNG, GIF or WebP file, its type told by its
--- first bytes (not its name) and its base64 done in C. The block's
--- `source.data` is a blob, not a string: the base64 stays in C memory and
--- request bodies splice it from there (a 20 MB image is never copied into a
--- Lua string). `tostring(data)` gives the string; `#data` and
--- `data:sub(i, j)` work as on strings; `core.encode` and conversation saves
--- write it as the string.
+-- first bytes (not its name), read now. The block's `source.data` is a
+-- blob, not a string: the file's bytes stay in C memory, standing for their
+-- base64, which request bodies splice and encode as they are sent (a 20 MB
+-- image costs 20 MB, never a Lua string nor the 26.7 MB of its encoding).
+-- `tostring(data)` gives the base64 string; `#data` and `data:sub(i, j)`
+-- work as on it; `core.encode` and conversation saves write it as the string.
 M.image.file = api("image.file", function(path, opts)
   local ok, err = check_string(path, "path")
   if not ok then return nil, err end
@@ -204,8 +204,8 @@ M.document.text = api("document.text", function(text, opts)
   return block_of("document", { type = "text", media_type = "text/plain", data = text }, opts)
 end)
 
---- A document block from a PDF file (told by its `%PDF-` header), base64 in
--- C; its `source.data` is a blob, as with `image.file`.
+--- A document block from a PDF file (told by its `%PDF-` header), read now;
+-- its `source.data` is a blob, as with `image.file`.
 M.document.file = api("document.file", function(path, opts)
   local ok, err = check_string(path, "path")
   if not ok then return nil, err end

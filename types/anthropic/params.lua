@@ -203,9 +203,9 @@ error("types/ holds lua-language-server definitions; it cannot be required")
 
 ---@alias anthropic.ImageSource anthropic.Base64ImageSource|anthropic.URLImageSource|anthropic.FileImageSource
 
----Bytes kept in C memory (a file's base64): written into request bodies
----without a copy. `tostring(blob)` gives the string; `#blob` and
----`blob:sub(i, j)` work as on strings.
+---A file's bytes kept in C memory, standing for their base64: request
+---bodies encode it as they are sent, without a copy. `tostring(blob)` gives
+---the base64 string; `#blob` and `blob:sub(i, j)` work as on it.
 ---@class anthropic.Blob
 ---@field len fun(self: anthropic.Blob): integer
 ---@field sub fun(self: anthropic.Blob, i: integer, j?: integer): string
