@@ -16,7 +16,7 @@
 -- reached must exist, so a renamed or removed function fails too.
 -- Usage: lua .ci/types.lua <files of types/>  (module paths set by .ci/types.sh)
 local INTERNAL = {
-  ["anthropic.Client"] = "track untrack dispatch codec pending session timeout_is_default backoff owns_session",
+  ["anthropic.Client"] = "track untrack dispatch codec pending turn session timeout_is_default backoff owns_session",
   ["anthropic.Request"] = "step",
   ["anthropic.Stream"] = "drain step run_callback",
   ["anthropic.Results"] = "",

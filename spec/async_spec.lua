@@ -111,6 +111,34 @@ describe("non-blocking requests", function()
     assert.equal(1, kinds.message_stop)
   end)
 
+  it("dispatch takes turns: callbacks slower than its budget starve no stream", function()
+    local head = streams.text:match("^(.-)event: content_block_delta")
+    local tail = streams.text:match("\n\n(event: content_block_stop.*)$")
+    local delta = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,' ..
+      '"delta":{"type":"text_delta","text":"x"}}\n\n'
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" },
+                    sse_raw = head .. delta:rep(200) .. tail, times = 6 })
+    local got, first_done = { 0, 0, 0, 0, 0, 0 }, nil
+    for i = 1, 6 do
+      client.messages.stream_async(PARAMS, {
+        on_text = function()
+          got[i] = got[i] + 1
+          local t = core.now() + 0.0005 -- slower than the whole dispatch budget
+          repeat until core.now() >= t
+        end,
+        on_done = function()
+          if first_done then return end
+          first_done = {}
+          for k = 1, 6 do first_done[k] = got[k] end
+        end,
+      })
+    end
+    while client:poll(20) > 0 do end
+    -- when the first stream ended, every other one had had turns too
+    for i = 1, 6 do assert.is_true(first_done[i] > 0, "stream " .. i .. " had no turn") end
+    assert.same({ 200, 200, 200, 200, 200, 200 }, got)
+  end)
+
   it("stream_async reports a failure before the first event in s.error and on_done", function()
     server:script({ status = 400,
                     json = { type = "error", error = { type = "invalid_request_error", message = "bad" } } })

@@ -69,6 +69,7 @@ function M.make(opts, session)
     session = session or core.session(),
     owns_session = session == nil,
     pending = {},                                  -- async handles not done yet
+    turn = 0,                                      -- where the next dispatch starts among them
     backoff = setmetatable({}, { __mode = "k" }), -- calls waiting to retry -> when
   }, Client)
   wire.set_credentials(self, o)
@@ -172,25 +173,39 @@ local DISPATCH_EVENTS, DISPATCH_SECONDS = 64, 0.0003
 function Client:dispatch()
   local list = {}
   for h in pairs(self.pending) do list[#list + 1] = h end
-  local n, more = 0, false
+  local count, n, more, stepped, behind = #list, 0, false, 0, false
   local deadline = core.now() + DISPATCH_SECONDS
-  for _, h in ipairs(list) do
-    if core.now() > deadline then
-      n, more = n + 1, true -- its turn comes in the next dispatch
+  -- Round robin: each dispatch starts past the handles the last one got to,
+  -- so when the budget runs out early (slow callbacks, a slow machine) the
+  -- handles left over come first next time instead of never.
+  local first = count > 0 and self.turn % count or 0
+  for k = 0, count - 1 do
+    local h = list[(first + k) % count + 1]
+    if k > 0 and core.now() > deadline then
+      n, behind = n + 1, true -- its turn comes in a later dispatch
     else
       local done, left = h:step(DISPATCH_EVENTS)
+      stepped = stepped + 1
       if done then self.pending[h] = nil else n = n + 1 end
       if left then more = true end
     end
   end
-  self.backlog = more
-  return n, more
+  self.turn = first + stepped
+  self.backlog = more and "events" or behind and "handles"
+  return n, more or behind
 end
 
 --- Drives every transfer of the client, waiting at most `timeout_ms` for
 -- network activity, then dispatches. Returns how many are still pending.
 function Client:poll(timeout_ms)
-  if not self.driver then self.session:perform(self.backlog and 0 or timeout_ms or 0) end
+  if not self.driver then
+    -- Events left queued: no wait. Handles the budget left unstepped (with
+    -- nothing known to be ready): a wait of at most 1 ms, so that the loop
+    -- does not spin against the network thread it waits for.
+    local wait = timeout_ms or 0
+    if self.backlog == "events" then wait = 0 elseif self.backlog and wait > 1 then wait = 1 end
+    self.session:perform(wait)
+  end
   return self:dispatch()
 end
 
