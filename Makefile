@@ -96,7 +96,7 @@ C_TEST_FLAGS_json = $(call lua_cflags,lua5.4)
 C_TEST_LIBS_json = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lm
 check-c: $(foreach t,$(C_TESTS),build/c/$(t)_test)
 	@for t in $(C_TESTS); do build/c/$${t}_test || exit 1; done
-build/c/%_test: test/c/%_test.c $(SRCS) $(HDRS)
+build/c/%_test: test/c/%_test.c $(SRCS) $(HDRS) $(wildcard test/c/*.h)
 	@mkdir -p build/c
 	$(CC) $(CFLAGS) $(WARN) $(STD) $(CRYPTO_CFLAGS) $(C_TEST_FLAGS_$*) -Icsrc -Itest/c -o $@ $< $(C_TEST_SRCS_$*) \
 	  $(C_TEST_LIBS_$*) $(CRYPTO_LIBS)

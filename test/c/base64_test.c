@@ -9,12 +9,8 @@
 #include <string.h>
 #include "base64.h"
 #include "check.h"
+#include "rnd.h"
 
-static unsigned long rng = 0x5DEECE66DUL;
-static unsigned long rnd(void) {
-    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
-    return (rng >> 33) & 0x7FFFFFFFUL;
-}
 
 static void check_range(const unsigned char *in, size_t n, const char *whole, size_t off, size_t len) {
     char *part = malloc(len ? len : 1);
@@ -64,6 +60,7 @@ static void test_vectors(void) {
 
 int main(void) {
     size_t n;
+    rng = 0x5DEECE66DUL;
     test_vectors();
     for (n = 0; n <= 40; n++) test_ranges(n);
     for (n = 0; n < 40; n++) test_ranges(1 + rnd() % 300000);

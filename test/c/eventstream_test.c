@@ -15,6 +15,7 @@
 #include "eventstream.h"
 #include "json_member.h"
 #include "check.h"
+#include "rnd.h"
 
 /* platforms.md §2.1: a chunk frame botocore decodes to {"type":"message_stop"}. */
 static const char FRAME_HEX[] =
@@ -32,11 +33,6 @@ static size_t unhex(const char *h, char *out) {
     return n;
 }
 
-static unsigned long rng = 0x9E3779B9UL;
-static unsigned long rnd(void) {
-    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
-    return (rng >> 33) & 0x7FFFFFFFUL;
-}
 
 /* Frames recorded as  message-type|event-type|exception-type|payload\x1e */
 typedef struct rec {

@@ -12,12 +12,8 @@
 #include <string.h>
 #include "sink.h"
 #include "check.h"
+#include "rnd.h"
 
-static unsigned long rng = 0x2545F491UL;
-static unsigned long rnd(void) {
-    rng = rng * 6364136223846793005UL + 1442695040888963407UL;
-    return (rng >> 33) & 0x7FFFFFFFUL;
-}
 
 /* The reader's side: its batch, and the events it has read so far, each
  * "name=data;" in one string. */
@@ -188,6 +184,7 @@ static void test_lines(void) {
 
 int main(void) {
     int trial;
+    rng = 0x2545F491UL;
     for (trial = 0; trial < 200; trial++) test_interleaved(1 + (int)(rnd() % 300), trial);
     test_buffers_swap();
     test_lines();

@@ -22,6 +22,7 @@
 #include <time.h>
 #include "sse.h"
 #include "check.h"
+#include "rnd.h"
 
 static int runs, cases;
 
@@ -37,11 +38,6 @@ static double time_scale(void) {
     return f > 0 ? f : 1.0;
 }
 
-static unsigned long rng_state = 0x2545F491UL;
-static unsigned long rnd(void) {
-    rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
-    return (rng_state >> 33) & 0x7FFFFFFFUL;
-}
 
 /* ---- Recording events ------------------------------------------------- */
 
@@ -724,6 +720,7 @@ static void test_random_vs_reference(int iterations) {
 int main(void) {
     size_t i;
     double t = now();
+    rng = 0x2545F491UL;
     for (i = 0; i < sizeof table / sizeof table[0]; i++) check_case(&table[i]);
     test_empty_feeds();
     test_named();
