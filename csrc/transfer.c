@@ -132,6 +132,14 @@ static void unlink_from(anth_transfer **list, anth_transfer *t, int by_cmd) {
     }
 }
 
+/* A transfer taken out before its end fails as "aborted". */
+static void abort_running(anth_transfer *t) {
+    if (t->state != ANTH_T_RUNNING) return;
+    t->state = ANTH_T_FAILED;
+    t->err_kind = "aborted";
+    t->code = CURLE_ABORTED_BY_CALLBACK;
+}
+
 void anth_transfer_detach(anth_transfer *t) {
     anth_session *s = t->sess;
     if (s == NULL) return;
@@ -141,11 +149,7 @@ void anth_transfer_detach(anth_transfer *t) {
     t->cmd = 0;
     t->sess = NULL;
     s->dirty = 1;
-    if (t->state == ANTH_T_RUNNING) {
-        t->state = ANTH_T_FAILED;
-        t->err_kind = "aborted";
-        t->code = CURLE_ABORTED_BY_CALLBACK;
-    }
+    abort_running(t);
     end_sink(t);
     if (t->easy == NULL) return;
     if (t->added) curl_multi_remove_handle(s->multi, t->easy);
@@ -500,11 +504,7 @@ static void transfer_stop(anth_transfer *t) {
             t->sess = NULL;
         }
         t->easy = NULL;
-        if (t->state == ANTH_T_RUNNING) {
-            t->state = ANTH_T_FAILED;
-            t->err_kind = "aborted";
-            t->code = CURLE_ABORTED_BY_CALLBACK;
-        }
+        abort_running(t);
         return;
     }
     anth_mutex_lock(&s->mu);

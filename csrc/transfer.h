@@ -153,7 +153,6 @@ static inline void anth_transfer_unlock(const anth_transfer *t) {
     if (!anth_session_forked(t->home)) anth_mutex_unlock(&t->home->mu);
 }
 
-
 /* The message a forked child gets for using its parent's client. */
 #define ANTH_FORKED_MESSAGE "anthropic: a client cannot be used in a forked child process (make a new one there)"
 

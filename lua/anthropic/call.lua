@@ -162,10 +162,7 @@ function Call:step()
     self.waiting = until_
     return false
   end
-  if not head_failed(self, t) then
-    local platform = self.client.platform
-    return succeed(self, response.record(t:status(), t, self.attempts, platform and platform.request_id_header))
-  end
+  if not head_failed(self, t) then return succeed(self, wire.record(self.client, t:status(), t, self.attempts)) end
   if not t:done() then
     self.waiting = "done"
     return false

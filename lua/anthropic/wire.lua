@@ -244,6 +244,14 @@ function M.encode(client, value)
   return core.json_body(value, client.codec.marks)
 end
 
+--- The response record of transfer `t`, answered with `status` after
+-- `attempts` attempts, its request id read where the client's platform
+-- puts it.
+function M.record(client, status, t, attempts)
+  local platform = client.platform
+  return response.record(status, t, attempts, platform and platform.request_id_header)
+end
+
 -- The outcome of a finished transfer: the decoded body and its response
 -- record, or nil and an error.
 local function decode(client, t, attempts)
@@ -274,7 +282,7 @@ local function decode(client, t, attempts)
       body = raw,
     })
   end
-  return value, response.record(status, t, attempts, client.platform and client.platform.request_id_header)
+  return value, M.record(client, status, t, attempts)
 end
 
 --- The outcome of finished transfer `t` (the `attempts`-th): the decoded
