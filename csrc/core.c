@@ -9,7 +9,7 @@ void anth_open_json(lua_State *L);     /* json_lua.c: encode, decode, decode_saf
 void anth_open_blob(lua_State *L);     /* blob.c: the blob object; is_blob */
 void anth_open_base64(lua_State *L);   /* base64_lua.c: base64_*, sniff, base64_file */
 void anth_open_clock(lua_State *L);    /* clock.c: now, sleep */
-void anth_open_join(lua_State *L);     /* join.c: join */
+void anth_open_appender(lua_State *L); /* appender.c: the appender object */
 void anth_open_body(lua_State *L);     /* body.c: json_body */
 void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
 void anth_open_response(lua_State *L); /* response.c: reading a transfer's answer; parse_headers */
@@ -24,7 +24,7 @@ static void (*const parts[])(lua_State *L) = {
     anth_open_blob,
     anth_open_base64,
     anth_open_clock,
-    anth_open_join,
+    anth_open_appender,
     anth_open_body,
     anth_open_transfer,
     anth_open_response,

@@ -8,6 +8,7 @@
  * no longer changes. */
 #include <string.h>
 #include "transfer.h"
+#include "appender.h"
 #include "json_api.h"
 
 static char lower(char c) {
@@ -211,9 +212,26 @@ static int transfer_info(lua_State *L) {
 
 /* --- events ----------------------------------------------------------- */
 
+/* Adds a text delta of block index to appenders[index + 1] when that is an
+ * appender (the accumulator's text: no Lua call per delta); whether it did. */
+static int append_text(lua_State *L, int appenders, lua_Integer index, int text) {
+    anth_appender *a;
+    const char *p;
+    size_t n;
+    if (lua_type(L, appenders) != LUA_TTABLE) return 0;
+    lua_rawgeti(L, appenders, (int)(index + 1));
+    a = anth_to_appender(L, -1);
+    lua_pop(L, 1);
+    if (a == NULL) return 0;
+    p = lua_tolstring(L, text, &n);
+    anth_appender_add(L, a, p, n);
+    return 1;
+}
+
 /* The next queued event: nothing when none is queued; else name, value (the
  * data decoded as JSON), or name, nil, message when the data is not JSON.
- * fast: a text delta comes back as true, index, text instead (no tables). */
+ * fast: a text delta comes back as true, index, text, added instead (no
+ * tables), added telling whether it went to an appender of arg 2. */
 static int take_event(lua_State *L, int fast) {
     anth_transfer *t = anth_check_transfer(L, 1);
     anth_event_head h;
@@ -230,10 +248,12 @@ static int take_event(lua_State *L, int fast) {
     p = anth_sink_next(&t->batch, &t->batch_pos, &h);
     if (p == NULL) return 0;
     if (fast && anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
+        int text = lua_gettop(L), added = append_text(L, 2, index, text);
         lua_pushboolean(L, 1);
         lua_pushinteger(L, index);
-        lua_pushvalue(L, -3);
-        return 3;
+        lua_pushvalue(L, text);
+        lua_pushboolean(L, added);
+        return 4;
     }
     lua_pushlstring(L, p, h.elen);
     n = anth_json_decode(L, p + h.elen, h.dlen) ? 2 : 3;
@@ -249,8 +269,9 @@ static int next_event(lua_State *L) {
     return take_event(L, 0);
 }
 
-/* t:next_fast() -> like t:next_event(), except that a text delta comes back
- * as true, index, text (no tables: the hot path of s:text()). */
+/* t:next_fast([appenders]) -> like t:next_event(), except that a text delta
+ * comes back as true, index, text, added (no tables: the hot path of
+ * s:text()); added: it went to appenders[index + 1], an appender. */
 static int next_fast(lua_State *L) {
     return take_event(L, 1);
 }

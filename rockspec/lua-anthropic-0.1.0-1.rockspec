@@ -50,6 +50,7 @@ build = {
     -- directory into the tree, so new modules need no entry here.
     ["anthropic.core"] = {
       sources = {
+        "csrc/appender.c",
         "csrc/base64.c",
         "csrc/base64_lua.c",
         "csrc/bedrock_stream.c",
@@ -63,7 +64,6 @@ build = {
         "csrc/eventstream.c",
         "csrc/eventstream_lua.c",
         "csrc/fpconv.c",
-        "csrc/join.c",
         "csrc/json_api.c",
         "csrc/json_decode.c",
         "csrc/json_lua.c",

@@ -133,32 +133,56 @@ describe("accumulator", function()
 end)
 
 describe("a long text", function()
-  it("is joined from chunks as it comes: the same text, read midway and at the end", function()
+  it("grows in its block's appender: the same text, read midway and at the end", function()
     local acc = started()
-    assert.is_true(acc:add({ type = "content_block_start", index = 0, content_block = { type = "text", text = "" } }))
-    local pieces = {}
+    assert.is_true(acc:add({ type = "content_block_start", index = 0,
+                             content_block = { type = "text", text = "A: " } }))
+    local pieces = { "A: " }
     for i = 1, 5000 do
-      pieces[i] = ("w%d "):format(i)
-      assert.is_true(acc:add_part(1, "text", pieces[i]))
+      pieces[#pieces + 1] = ("w%d "):format(i)
+      assert.is_true(acc:add_part(1, "text", pieces[#pieces]))
       if i == 1234 then assert.equal(table.concat(pieces), acc:block_text(1)) end -- settles midway
     end
+    assert.equal(#table.concat(pieces), #acc:text_appenders()[1])
     assert.is_true(acc:add({ type = "content_block_stop", index = 0 }))
     assert.equal(table.concat(pieces), acc:snapshot().content[1].text)
+    assert.is_nil(acc:text_appenders()[1]) -- let go at the block's end
+  end)
+
+  it("takes strings only, and no text for a block of another type", function()
+    local acc = started()
+    assert.is_true(acc:add({ type = "content_block_start", index = 0, content_block = { type = "text", text = "" } }))
+    assert.is_true(acc:add({ type = "content_block_start", index = 1,
+                             content_block = { type = "thinking", thinking = "" } }))
+    assert.is_false(acc:add_part(1, "text", 42))
+    assert.is_false(acc:add_part(1, "text", { "x" }))
+    assert.is_false(acc:add_part(2, "text", "x"))
+    assert.is_true(acc:add_part(2, "thinking", "hm"))
+    assert.is_true(acc:add_part(1, "text", "ok"))
+    local m = acc:snapshot()
+    assert.equal("ok", m.content[1].text)
+    assert.equal("hm", m.content[2].thinking)
   end)
 end)
 
-describe("core.join", function()
-  it("joins a list of strings, or its first n, in rounds for long lists", function()
-    assert.equal("abc", core.join({ "a", "b", "c" }))
-    assert.equal("", core.join({}))
-    assert.equal("ab", core.join({ "a", "b", "c" }, 2))
-    local long = {}
-    for i = 1, 1001 do long[i] = tostring(i) end
-    assert.equal(table.concat(long), core.join(long))
+describe("core.appender", function()
+  it("grows a text from pieces and gives it as one string, keeping it", function()
+    local a = core.appender("ab")
+    a:add("c")
+    a:add("")
+    assert.equal("abc", a:value())
+    assert.equal(3, #a)
+    a:add(("x"):rep(100000))
+    assert.equal("abc" .. ("x"):rep(100000), a:value())
+    assert.equal("", core.appender():value())
   end)
 
-  it("refuses an item that is not a string, naming it", function()
-    assert.has_error(function() core.join({ "a", 2 }) end, "anthropic: join: item 2 is a number, not a string")
-    assert.has_error(function() core.join("ab") end)
+  it("refuses what is not a string, and use after close; close is idempotent", function()
+    local a = core.appender()
+    assert.has_error(function() a:add(1) end)
+    a:close()
+    a:close()
+    assert.has_error(function() a:add("x") end, "anthropic: the appender is closed")
+    assert.has_error(function() a:value() end, "anthropic: the appender is closed")
   end)
 end)

@@ -5,10 +5,10 @@
 -- citations appended, compaction and fallback blocks applied, usage and stop
 -- fields merged from `message_delta`. Unknown events and deltas change
 -- nothing; unknown blocks are kept as they came.
--- Text pieces are collected in lists and joined when asked for, so a long
--- answer costs linear time; every FOLD pieces are joined into one chunk as
--- they come, so no single step (a host loop's poll) joins thousands, and
--- the chunks are joined with `core.join`, into a string of the exact size.
+-- The text (thinking) of each block grows in an appender (`core.appender`,
+-- C memory) and becomes a Lua string when asked for: a long answer costs
+-- linear time and one copy of each piece, and the core's fast path for text
+-- deltas adds them there itself (`t:next_fast(acc:text_appenders())`).
 -- @module anthropic.accumulator
 local core = require("anthropic.core")
 
@@ -24,10 +24,6 @@ local TOOL = M.tool_types
 -- The block type each joined field belongs to.
 local FIELD_BLOCK = { text = "text", thinking = "thinking" }
 
--- Pieces per chunk: joining 512 short pieces takes some 20 µs; joining the
--- 20,000 of a long answer at message_stop took 1 ms in one poll.
-local FOLD = 512
-local concat = table.concat
 
 --- A new accumulator, empty until message_start.
 function M.new()
@@ -48,24 +44,21 @@ local function start_block(block)
 end
 
 -- Appends a piece of `field` ("text" or "thinking") to block `index`
--- (1-based); false when there is no such block or it is of another type.
+-- (1-based); false when there is no such block, it is of another type, or
+-- the piece is not a string. The block's appender starts with the text the
+-- block started with.
 local function add_part(self, index, field, piece)
-  local lists = self.parts[field]
-  local list = lists[index]
-  if not list then
+  if type(piece) ~= "string" then return false end
+  local appenders = self.parts[field]
+  local appender = appenders[index]
+  if not appender then
     local block = self.message and self.message.content[index]
-    if not (block and block.type == FIELD_BLOCK[field] and type(piece) == "string") then return false end
-    list = { n = 0, chunks = {} }
-    lists[index] = list
+    if not (block and block.type == FIELD_BLOCK[field]) then return false end
+    local start = block[field]
+    appender = core.appender(type(start) == "string" and start or nil)
+    appenders[index] = appender
   end
-  local n = list.n + 1
-  list[n] = piece
-  if n == FOLD then
-    local chunks = list.chunks
-    chunks[#chunks + 1] = concat(list, "", 1, n)
-    n = 0 -- the pieces left above n are overwritten, never read
-  end
-  list.n = n
+  appender:add(piece)
   return true
 end
 
@@ -77,18 +70,27 @@ end
 Acc.add_part = add_part
 M.add_part = add_part
 
--- Writes the joined pieces of one block back into it.
-local function settle_block(self, index)
+--- The table of block index (1-based) → appender of the text blocks that
+-- have text so far: the core's fast path adds a text delta to its block's
+-- appender there (`t:next_fast(appenders)`), and says whether it did; a
+-- delta it did not add goes to `add_part`.
+function Acc:text_appenders()
+  return self.parts.text
+end
+
+-- Writes the text (thinking) of block `index` so far into it; at its end
+-- (`done`), the appenders are let go.
+local function settle_block(self, index, done)
   local block = self.message.content[index]
   for field in pairs(FIELD_BLOCK) do
-    local lists = self.parts[field]
-    local list = lists[index]
-    if list then
-      local chunks = list.chunks
-      chunks[#chunks + 1] = concat(list, "", 1, list.n)
-      if block[field] and block[field] ~= "" then table.insert(chunks, 1, block[field]) end
-      block[field] = core.join(chunks) -- (exact size: no growing buffer for a long text)
-      lists[index] = nil
+    local appenders = self.parts[field]
+    local appender = appenders[index]
+    if appender then
+      block[field] = appender:value()
+      if done then
+        appender:close()
+        appenders[index] = nil
+      end
     end
   end
 end
@@ -231,7 +233,7 @@ function Acc:add(event)
   elseif kind == "content_block_stop" then
     local index = type(event.index) == "number" and event.index + 1
     if not (index and self.message.content[index]) then return false end
-    settle_block(self, index)
+    settle_block(self, index, true)
     finish_tool_input(self, index)
   elseif kind == "message_delta" then
     message_delta(self.message, event)

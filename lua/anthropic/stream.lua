@@ -222,24 +222,26 @@ function Stream:events()
   return self.next, self -- the for loop calls s:next() itself: no closure in between
 end
 
--- A text delta that came by the core's fast path (no tables): accumulated,
--- with the callbacks an event would get.
-local function take_text(self, index, text)
-  self.acc:add_part(index + 1, "text", text)
+-- A text delta that came by the core's fast path (no tables): accumulated
+-- (unless the core added it to its block's appender already), with the
+-- callbacks an event would get.
+local function take_text(self, index, text, added)
+  if not added then add_part(self.acc, index + 1, "text", text) end
   if self.callbacks then notify.text(self.callbacks, index, text, self.acc, self.run) end
 end
 
 --- Iterates the text deltas only.
 function Stream:text()
   local acc = self.acc
+  local appenders = acc:text_appenders()
   return function()
     while true do
       if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
       local t = self.transfer
-      local a, b, c = t:next_fast()
+      local a, b, c, added = t:next_fast(appenders)
       if a == true then
-        -- (the hot loop: without callbacks, straight into the accumulator)
-        if self.callbacks then take_text(self, b, c) else add_part(acc, b + 1, "text", c) end
+        -- (the hot loop: the core added the delta to its block's text)
+        if self.callbacks then take_text(self, b, c, added) elseif not added then add_part(acc, b + 1, "text", c) end
         return c
       elseif a then
         local event = take(self, a, b, c)
@@ -272,14 +274,15 @@ local function drain(self, max, out)
   local t = self.transfer
   local next_one = t.next_event
   if not out and not (self.callbacks and self.callbacks.on_event) then next_one = t.next_fast end
+  local appenders = self.acc:text_appenders()
   local taken = 0
   while true do
     if max and taken >= max then return true end
-    local a, b, c = next_one(t)
+    local a, b, c, added = next_one(t, appenders)
     if not a then break end
     taken = taken + 1
     if a == true then
-      take_text(self, b, c)
+      take_text(self, b, c, added)
     else
       local event = take(self, a, b, c)
       if event and out then out[#out + 1] = event end
