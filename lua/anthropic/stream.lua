@@ -234,11 +234,13 @@ end
 function Stream:text()
   local acc = self.acc
   local appenders = acc:text_appenders()
+  local next_fast -- the transfers' method, looked up once (the hot loop)
   return function()
     while true do
       if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
       local t = self.transfer
-      local a, b, c, added = t:next_fast(appenders)
+      if not next_fast then next_fast = t.next_fast end
+      local a, b, c, added = next_fast(t, appenders)
       if a == true then
         -- (the hot loop: the core added the delta to its block's text)
         if self.callbacks then take_text(self, b, c, added) elseif not added then add_part(acc, b + 1, "text", c) end
