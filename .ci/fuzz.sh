@@ -12,7 +12,7 @@ CLANG=${CLANG:-clang}
 LUA=${LUA:-lua5.4}
 FLAGS="-std=c99 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Icsrc"
 # the JSON reader and the writer with its parts (as test/c/json_test.c links them)
-JSON_SRCS="csrc/json_decode.c csrc/json_write.c csrc/json_path.c csrc/fpconv.c csrc/buffer.c csrc/compat.c"
+JSON_SRCS="csrc/json_decode.c csrc/json_write.c csrc/json_path.c csrc/fpconv.c csrc/buffer.c csrc/compat.c csrc/base64.c"
 mkdir -p build/fuzz-corpus/json build/fuzz-corpus/sse build/fuzz-corpus/partial_json build/fuzz-corpus/eventstream \
   build/fuzz-artifacts
 # shellcheck disable=SC2046,SC2086

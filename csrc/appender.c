@@ -2,7 +2,7 @@
 #include "appender.h"
 
 static anth_appender *check_open(lua_State *L) {
-    anth_appender *a = luaL_checkudata(L, 1, ANTH_APPENDER_MT);
+    anth_appender *a = anth_checkudata(L, 1, ANTH_APPENDER_MT);
     if (a->closed) luaL_error(L, "anthropic: the appender is closed");
     return a;
 }
@@ -55,7 +55,7 @@ static int appender_len(lua_State *L) {
 
 /* a:close(): frees the text now rather than at collection; idempotent. */
 static int appender_close(lua_State *L) {
-    anth_appender *a = luaL_checkudata(L, 1, ANTH_APPENDER_MT);
+    anth_appender *a = anth_checkudata(L, 1, ANTH_APPENDER_MT);
     anth_buf_free(&a->text);
     a->closed = 1;
     return 0;

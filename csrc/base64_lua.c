@@ -52,7 +52,7 @@ static void file_job_release(file_job *j) {
 }
 
 static int file_job_gc(lua_State *L) {
-    file_job_release((file_job *)luaL_checkudata(L, 1, FILE_JOB_MT));
+    file_job_release((file_job *)anth_checkudata(L, 1, FILE_JOB_MT));
     return 0;
 }
 

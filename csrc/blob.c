@@ -4,7 +4,7 @@
 #include "platform.h"
 
 static int blob_gc(lua_State *L) {
-    anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
+    anth_blob *b = anth_checkudata(L, 1, ANTH_BLOB_MT);
     if (b->p != NULL) anth_big_free(b->p, b->cap, b->mapped);
     b->p = NULL;
     b->raw = b->len = b->cap = 0;
@@ -33,13 +33,13 @@ static void push_part(lua_State *L, const anth_blob *b, size_t off, size_t n) {
 }
 
 static int blob_tostring(lua_State *L) {
-    const anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
+    const anth_blob *b = anth_checkudata(L, 1, ANTH_BLOB_MT);
     push_part(L, b, 0, b->len);
     return 1;
 }
 
 static int blob_len(lua_State *L) {
-    const anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
+    const anth_blob *b = anth_checkudata(L, 1, ANTH_BLOB_MT);
     lua_pushinteger(L, (lua_Integer)b->len);
     return 1;
 }
@@ -61,7 +61,7 @@ static int blob_concat(lua_State *L) {
 /* blob:sub(i [, j]) -> the string of characters i..j, as string.sub counts
  * them (negative from the end), without the whole string being made. */
 static int blob_sub(lua_State *L) {
-    const anth_blob *b = luaL_checkudata(L, 1, ANTH_BLOB_MT);
+    const anth_blob *b = anth_checkudata(L, 1, ANTH_BLOB_MT);
     lua_Number n = (lua_Number)b->len;
     lua_Number i = luaL_checknumber(L, 2), j = luaL_optnumber(L, 3, -1);
     if (i < 0) i = n + i + 1;

@@ -9,7 +9,7 @@
 #include "json_api.h"
 
 static int body_gc(lua_State *L) {
-    anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
+    anth_body *b = anth_checkudata(L, 1, ANTH_BODY_MT);
     anth_buf_free(&b->buf);
     free(b->splices);
     b->splices = NULL;
@@ -47,13 +47,13 @@ size_t anth_body_read(const anth_body *b, size_t pos, char *dst, size_t max) {
 }
 
 static int body_len(lua_State *L) {
-    anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
+    anth_body *b = anth_checkudata(L, 1, ANTH_BODY_MT);
     lua_pushinteger(L, (lua_Integer)b->total);
     return 1;
 }
 
 static int body_string(lua_State *L) {
-    anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
+    anth_body *b = anth_checkudata(L, 1, ANTH_BODY_MT);
     luaL_Buffer lb;
     size_t pos = 0;
     luaL_buffinit(L, &lb);
@@ -67,7 +67,7 @@ static int body_string(lua_State *L) {
 }
 
 static int body_splices(lua_State *L) {
-    anth_body *b = luaL_checkudata(L, 1, ANTH_BODY_MT);
+    anth_body *b = anth_checkudata(L, 1, ANTH_BODY_MT);
     lua_pushinteger(L, (lua_Integer)b->nsplices);
     return 1;
 }
@@ -95,6 +95,10 @@ static void splice(void *ud, lua_State *L, int value_idx, anth_buf *out, const c
     b->splices[b->nsplices].blob = blob;
     b->splices[b->nsplices].n = n;
     b->nsplices++;
+    if (lua_isnil(L, sp->keep)) { /* the first splice: most bodies have none */
+        lua_newtable(L);
+        lua_replace(L, sp->keep);
+    }
     lua_pushvalue(L, value_idx);
     lua_rawseti(L, sp->keep, (int)b->nsplices);
 }
@@ -109,7 +113,7 @@ static int json_body(lua_State *L) {
     memset(b, 0, sizeof *b);
     anth_buf_init(&b->buf);
     anth_setmetatable(L, ANTH_BODY_MT); /* set first: __gc frees a half-written body */
-    lua_newtable(L);                    /* index 4: the spliced strings */
+    lua_pushnil(L);                     /* index 4: the spliced strings, in a table made at the first */
     sp.body = b;
     sp.keep = 4;
     opts.marks = lua_istable(L, 2) ? 2 : 0;
@@ -120,7 +124,8 @@ static int json_body(lua_State *L) {
         size_t i;
         for (i = 0; i < b->nsplices; i++) b->total += b->splices[i].n;
     }
-    anth_setuservalue(L, 3);
+    if (!lua_isnil(L, 4)) anth_setuservalue(L, 3);
+    else lua_pop(L, 1);
     return 1;
 }
 

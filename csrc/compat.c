@@ -29,7 +29,8 @@ void anth_register(lua_State *L, const char *tname, const luaL_Reg *l) {
     luaL_newmetatable(L, tname);
     for (; l->name != NULL; l++) {
         if (l->name[0] == '_' && l->name[1] == '_') {
-            lua_pushcfunction(L, l->func);
+            lua_pushvalue(L, -1); /* the metatable, upvalue 1 (see anth_checkudata) */
+            lua_pushcclosure(L, l->func, 1);
             lua_setfield(L, -2, l->name);
             continue;
         }
@@ -40,7 +41,8 @@ void anth_register(lua_State *L, const char *tname, const luaL_Reg *l) {
             lua_pushvalue(L, -1);
             lua_setfield(L, -3, "__index");
         }
-        lua_pushcfunction(L, l->func);
+        lua_pushvalue(L, -2);
+        lua_pushcclosure(L, l->func, 1);
         lua_setfield(L, -2, l->name);
         lua_pop(L, 1);
     }

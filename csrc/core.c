@@ -11,6 +11,7 @@ void anth_open_base64(lua_State *L);   /* base64_lua.c: base64_*, sniff, base64_
 void anth_open_clock(lua_State *L);    /* clock.c: now, sleep */
 void anth_open_appender(lua_State *L); /* appender.c: the appender object */
 void anth_open_body(lua_State *L);     /* body.c: json_body */
+void anth_open_headers(lua_State *L);  /* headers.c: the header set object */
 void anth_open_transfer(lua_State *L); /* transfer.c: the transfer object */
 void anth_open_response(lua_State *L); /* response.c: reading a transfer's answer; parse_headers */
 void anth_open_session(lua_State *L);  /* session.c: session, curl_version */
@@ -26,6 +27,7 @@ static void (*const parts[])(lua_State *L) = {
     anth_open_clock,
     anth_open_appender,
     anth_open_body,
+    anth_open_headers,
     anth_open_transfer,
     anth_open_response,
     anth_open_session,

@@ -26,13 +26,13 @@ static int keep_frame(void *ud, const anth_es_frame *f) {
 }
 
 static es_ud *check_open(lua_State *L) {
-    es_ud *u = (es_ud *)luaL_checkudata(L, 1, ES_MT);
+    es_ud *u = (es_ud *)anth_checkudata(L, 1, ES_MT);
     if (u->closed) luaL_error(L, "anthropic: attempt to use a closed eventstream decoder");
     return u;
 }
 
 static int es_close(lua_State *L) {
-    es_ud *u = (es_ud *)luaL_checkudata(L, 1, ES_MT);
+    es_ud *u = (es_ud *)anth_checkudata(L, 1, ES_MT);
     if (u->closed) return 0;
     u->closed = 1;
     anth_es_free(&u->d);
@@ -148,7 +148,7 @@ static int es_pending(lua_State *L) {
 }
 
 static int es_tostring(lua_State *L) {
-    es_ud *u = (es_ud *)luaL_checkudata(L, 1, ES_MT);
+    es_ud *u = (es_ud *)anth_checkudata(L, 1, ES_MT);
     lua_pushfstring(L, "anthropic.eventstream (%s)", u->closed ? "closed" : "open");
     return 1;
 }

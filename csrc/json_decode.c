@@ -291,24 +291,64 @@ static int enter(dec_state *d) {
     return 0;
 }
 
+/* Members and items wait on the Lua stack (up to PENDING of them, in objects
+ * and arrays no deeper than PENDING_DEPTH) so that the table is made at its
+ * size once they are known: most of the API's objects and lists are small,
+ * and a table filled from empty rehashes as it grows (a third of decoding a
+ * message's table work). Past that the table is made and filled directly. */
+#define PENDING 16
+#define PENDING_DEPTH 16
+
+/* Makes the table of what waits: n items, or n key-value pairs (pairs),
+ * above stack slot base; leaves it alone at base + 1. */
+static void make_table(lua_State *L, int base, int n, int pairs) {
+    int i;
+    if (pairs) {
+        lua_createtable(L, 0, n);
+        for (i = 0; i < n; i++) {
+            lua_pushvalue(L, base + 1 + 2 * i);
+            lua_pushvalue(L, base + 2 + 2 * i);
+            lua_rawset(L, -3);
+        }
+    } else {
+        lua_createtable(L, n, 0);
+        for (i = 0; i < n; i++) {
+            lua_pushvalue(L, base + 1 + i);
+            lua_rawseti(L, -2, i + 1);
+        }
+    }
+    if (n > 0) { /* (with none waiting, the table is at base + 1 already) */
+        lua_replace(L, base + 1);
+        lua_settop(L, base + 1);
+    }
+}
+
 static int parse_array(dec_state *d) {
     lua_State *L = d->L;
-    int n = 0;
+    int base = lua_gettop(L), n = 0, made;
     if (enter(d) != 0) return R_ERROR;
+    made = d->depth > PENDING_DEPTH;
     d->p = skip_ws(d->p + 1, d->end);
-    lua_newtable(L);
+    if (made) lua_newtable(L);
     if (d->p < d->end && *d->p == ']') {
         d->p++;
+        if (!made) lua_newtable(L);
         luaL_getmetatable(L, ANTH_ARRAY_MT);
         lua_setmetatable(L, -2);
         d->depth--;
         return R_VALUE;
     }
     for (;;) {
-        int r = parse_value(d);
+        int r;
+        if (!made && (n == PENDING || !lua_checkstack(L, 8))) {
+            make_table(L, base, n, 0);
+            made = 1;
+        }
+        r = parse_value(d);
         if (r == R_ERROR) return R_ERROR;
         if (r == R_NULL) lua_pushlightuserdata(L, NULL);
-        lua_rawseti(L, -2, ++n);
+        n++;
+        if (made) lua_rawseti(L, base + 1, n);
         d->p = skip_ws(d->p, d->end);
         if (d->p >= d->end) return fail(d, d->p, "unexpected end of input in array");
         if (*d->p == ',') {
@@ -319,6 +359,7 @@ static int parse_array(dec_state *d) {
         if (*d->p == ']') break;
         return fail(d, d->p, "expected ',' or ']' in array");
     }
+    if (!made) make_table(L, base, n, 0);
     d->p++;
     d->depth--;
     return R_VALUE;
@@ -326,10 +367,11 @@ static int parse_array(dec_state *d) {
 
 static int parse_object(dec_state *d) {
     lua_State *L = d->L;
-    int n = 0;
+    int base = lua_gettop(L), n = 0, waiting = 0, made;
     if (enter(d) != 0) return R_ERROR;
+    made = d->depth > PENDING_DEPTH;
+    if (made) lua_createtable(L, 0, 4);
     d->p = skip_ws(d->p + 1, d->end);
-    lua_createtable(L, 0, 4); /* most objects of the API are small: no rehash while filling */
     if (d->p < d->end && *d->p == '}') {
         d->p++;
     } else {
@@ -337,6 +379,10 @@ static int parse_object(dec_state *d) {
             int r;
             if (d->p >= d->end) return fail(d, d->p, "unexpected end of input in object");
             if (*d->p != '"') return fail(d, d->p, "expected a string key in object");
+            if (!made && (waiting == PENDING || !lua_checkstack(L, 8))) {
+                make_table(L, base, waiting, 1);
+                made = 1;
+            }
             if (parse_string(d) == R_ERROR) return R_ERROR;
             d->p = skip_ws(d->p, d->end);
             if (d->p >= d->end || *d->p != ':') return fail(d, d->p, "expected ':' after object key");
@@ -346,8 +392,9 @@ static int parse_object(dec_state *d) {
             if (r == R_NULL) {
                 lua_pop(L, 1); /* null member: absent field */
             } else {
-                lua_rawset(L, -3);
                 n++;
+                if (made) lua_rawset(L, base + 1);
+                else waiting++;
             }
             d->p = skip_ws(d->p, d->end);
             if (d->p >= d->end) return fail(d, d->p, "unexpected end of input in object");
@@ -361,6 +408,7 @@ static int parse_object(dec_state *d) {
         }
         d->p++;
     }
+    if (!made) make_table(L, base, waiting, 1);
     if (n == 0) {
         luaL_getmetatable(L, ANTH_OBJECT_MT);
         lua_setmetatable(L, -2);

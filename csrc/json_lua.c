@@ -6,7 +6,7 @@
 #define ANTH_JSONBUF_MT "anthropic.json.buffer"
 
 static int jsonbuf_gc(lua_State *L) {
-    anth_buf *b = (anth_buf *)luaL_checkudata(L, 1, ANTH_JSONBUF_MT);
+    anth_buf *b = (anth_buf *)anth_checkudata(L, 1, ANTH_JSONBUF_MT);
     anth_buf_free(b);
     return 0;
 }

@@ -231,7 +231,7 @@ int anth_partial_json_complete(const char *s, size_t n, anth_buf *out) {
 #define ANTH_PJBUF_MT "anthropic.partial_json.buffer"
 
 static int pjbuf_gc(lua_State *L) {
-    anth_buf_free((anth_buf *)luaL_checkudata(L, 1, ANTH_PJBUF_MT));
+    anth_buf_free((anth_buf *)anth_checkudata(L, 1, ANTH_PJBUF_MT));
     return 0;
 }
 

@@ -177,11 +177,19 @@ static int transfer_body(lua_State *L) {
     return push_buf(L, settled_or_raise(L, t, &t->body));
 }
 
-/* t:json() -> value | nil, message: decodes the body without copying it into a string */
+/* t:json() -> value, nil, is_object | nil, message: decodes the body
+ * without copying it into a string; is_object: the value is a JSON object
+ * (what a successful answer must be), said here where it is cheap to see. */
 static int transfer_json(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     const anth_buf *body = settled_or_raise(L, t, &t->body);
-    if (anth_json_decode(L, body->data ? body->data : "", body->len)) return 1;
+    const char *p = body->data ? body->data : "", *end = p + body->len;
+    if (anth_json_decode(L, p, body->len)) {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+        lua_pushnil(L);
+        lua_pushboolean(L, p < end && *p == '{');
+        return 3;
+    }
     lua_pushnil(L);
     lua_insert(L, -2);
     return 2;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "headers.h"
 #include "session.h"
 
 /* libcurl's global state: set up once per process, whatever the thread. */
@@ -33,7 +34,7 @@ typedef struct session_ref {
 } session_ref;
 
 static anth_session *check_session(lua_State *L, int idx) {
-    session_ref *r = luaL_checkudata(L, idx, ANTH_SESSION_MT);
+    session_ref *r = anth_checkudata(L, idx, ANTH_SESSION_MT);
     if (r->s == NULL || r->s->closed) luaL_error(L, "anthropic: attempt to use a closed client");
     if (anth_session_forked(r->s)) luaL_error(L, ANTH_FORKED_MESSAGE);
     return r->s;
@@ -192,6 +193,21 @@ static void accept_encoding(char *out, size_t cap) {
     for (i = 1; i < n && len < cap; i++) len += (size_t)snprintf(out + len, cap - len, ", %s", names[i]);
 }
 
+/* Whether a proxy variable of the environment is set: libcurl reads them
+ * for every request that names no proxy (five getenv calls scanning the
+ * environment, some 1,700 instructions of a create); a session made where
+ * none is set tells its transfers to skip that (transfer.c set_network). */
+static int proxy_in_env(void) {
+    static const char *const names[] = {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                                        "ALL_PROXY",  "no_proxy",    "NO_PROXY"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = getenv(names[i]);
+        if (v != NULL && v[0] != '\0') return 1; /* (libcurl takes an empty one for none) */
+    }
+    return 0;
+}
+
 static int session_new(lua_State *L) {
     session_ref *r;
     anth_session *s;
@@ -205,6 +221,7 @@ static int session_new(lua_State *L) {
     if (s == NULL) return luaL_error(L, "anthropic: out of memory");
     s->wake[0] = s->wake[1] = -1;
     accept_encoding(s->accept_encoding, sizeof s->accept_encoding);
+    s->proxy_env = proxy_in_env();
     if (anth_mutex_init(&s->mu) != 0) {
         free(s);
         return luaL_error(L, "anthropic: cannot make a mutex");
@@ -235,7 +252,7 @@ static int session_new(lua_State *L) {
 }
 
 static int session_close(lua_State *L) {
-    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    session_ref *r = anth_checkudata(L, 1, ANTH_SESSION_MT);
     anth_session *s = r->s;
     int i, mine;
     if (s == NULL || s->closed) return 0;
@@ -280,7 +297,7 @@ static int session_close(lua_State *L) {
 }
 
 static int session_gc(lua_State *L) {
-    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    session_ref *r = anth_checkudata(L, 1, ANTH_SESSION_MT);
     session_close(L);
     if (r->s != NULL) anth_session_release(r->s);
     r->s = NULL;
@@ -320,8 +337,18 @@ static int session_request(lua_State *L) {
     return anth_transfer_new(L, s, 2);
 }
 
+/* sess:headers(list) -> a header set (headers.h) for the session's
+ * transfers to share: the lines of list, checked and built once, with this
+ * session's Accept-Encoding line for the answers read whole. */
+static int session_headers(lua_State *L) {
+    anth_session *s = check_session(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    anth_headers_push(L, 2, s->accept_encoding);
+    return 1;
+}
+
 static int session_tostring(lua_State *L) {
-    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    session_ref *r = anth_checkudata(L, 1, ANTH_SESSION_MT);
     lua_pushfstring(L, "anthropic.session (%s)", r->s == NULL || r->s->closed ? "closed" : "open");
     return 1;
 }
@@ -365,7 +392,7 @@ static int session_ack(lua_State *L) {
 
 /* sess:is_open() -> false once closed. */
 static int session_is_open(lua_State *L) {
-    session_ref *r = luaL_checkudata(L, 1, ANTH_SESSION_MT);
+    session_ref *r = anth_checkudata(L, 1, ANTH_SESSION_MT);
     lua_pushboolean(L, r->s != NULL && !r->s->closed);
     return 1;
 }
@@ -373,6 +400,7 @@ static int session_is_open(lua_State *L) {
 void anth_open_session(lua_State *L) {
     static const luaL_Reg methods[] = {
         {"request", session_request},
+        {"headers", session_headers},
         {"perform", session_perform},
         {"close", session_close},
         {"fd", session_fd},

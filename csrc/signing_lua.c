@@ -14,12 +14,12 @@
 #define SIGBUF_MT "anthropic.signing.buffer"
 
 static int sigv4_out_gc(lua_State *L) {
-    anth_sigv4_out_free((anth_sigv4_out *)luaL_checkudata(L, 1, SIGV4_OUT_MT));
+    anth_sigv4_out_free((anth_sigv4_out *)anth_checkudata(L, 1, SIGV4_OUT_MT));
     return 0;
 }
 
 static int sigbuf_gc(lua_State *L) {
-    anth_buf_free((anth_buf *)luaL_checkudata(L, 1, SIGBUF_MT));
+    anth_buf_free((anth_buf *)anth_checkudata(L, 1, SIGBUF_MT));
     return 0;
 }
 

@@ -3,19 +3,9 @@
  * finish and detach end it. */
 #include <stdlib.h>
 #include <string.h>
+#include "headers.h"
 #include "transfer.h"
 #include "upload.h"
-
-static int strncasecmp_ascii(const char *a, const char *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
-        if (y >= 'A' && y <= 'Z') y = (char)(y + 32);
-        if (x != y || x == '\0') return x != y;
-    }
-    return 0;
-}
 
 /* libcurl's callbacks run on the network thread, and take the session's
  * lock only around what the Lua thread reads. */
@@ -248,45 +238,25 @@ static int opt_bool(lua_State *L, int spec, const char *key) {
     return v;
 }
 
-static int has_crlf(const char *s, size_t n) {
-    return memchr(s, '\r', n) != NULL || memchr(s, '\n', n) != NULL || memchr(s, '\0', n) != NULL;
-}
 
-static void add_header(lua_State *L, anth_transfer *t, const char *h) {
-    struct curl_slist *next = curl_slist_append(t->headers, h);
-    if (next == NULL) luaL_error(L, "anthropic: out of memory");
-    t->headers = next;
-}
-
-/* spec.headers (a list of "Name: value" strings, already free of secrets in
- * errors), then the session's Accept-Encoding line when the answer may come
- * compressed and the caller sent none of its own. */
+/* spec.headers: a client's shared set (sess:headers), or a list of "Name:
+ * value" strings (already free of secrets in errors) built into the
+ * transfer's own; with the session's Accept-Encoding line when the answer
+ * may come compressed and the caller sent none of its own. */
 static void set_headers(lua_State *L, anth_transfer *t, int spec) {
-    size_t i, n = 0;
-    int own_encoding = 0;
+    const char *encoding = t->compressed ? t->home->accept_encoding : "";
+    anth_headers *shared;
     lua_getfield(L, spec, "headers");
-    if (!lua_isnil(L, -1)) {
-        luaL_checktype(L, -1, LUA_TTABLE);
-        n = anth_rawlen(L, -1);
-    }
-    for (i = 1; i <= n; i++) {
-        size_t len;
-        const char *h;
-        lua_rawgeti(L, -1, (int)i);
-        h = lua_tolstring(L, -1, &len);
-        if (h == NULL || lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "anthropic: header %d is not a string", (int)i);
-        if (has_crlf(h, len)) {
-            const char *colon = memchr(h, ':', len);
-            lua_pushlstring(L, h, colon ? (size_t)(colon - h) : 0);
-            luaL_error(L, "anthropic: header '%s' contains CR, LF or NUL", lua_tostring(L, -1));
-        }
-        if (len >= 16 && strncasecmp_ascii(h, "accept-encoding:", 16) == 0) own_encoding = 1;
-        add_header(L, t, h);
-        lua_pop(L, 1);
+    shared = anth_to_headers(L, -1);
+    if (shared != NULL) {
+        shared->refs++; /* dropped by transfer_close, once libcurl is done with it */
+        t->shared_headers = shared;
+        curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->compressed ? shared->encoded : shared->lines);
+    } else {
+        anth_headers_build(L, &t->headers, -1, encoding);
+        curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     }
     lua_pop(L, 1);
-    if (t->compressed && !own_encoding) add_header(L, t, t->home->accept_encoding);
 }
 
 static size_t on_read(char *dst, size_t size, size_t n, void *ud) {
@@ -348,7 +318,7 @@ static void set_method(lua_State *L, anth_transfer *t, int spec) {
     } else if (strcmp(m, "POST") == 0) {
         curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
     } else {
-        if (has_crlf(m, strlen(m)) || strchr(m, ' ') != NULL) luaL_error(L, "anthropic: invalid HTTP method");
+        if (anth_has_crlf(m, strlen(m)) || strchr(m, ' ') != NULL) luaL_error(L, "anthropic: invalid HTTP method");
         curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, m);
         if (strcmp(m, "HEAD") == 0) curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
     }
@@ -359,23 +329,26 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
     const char *proxy = opt_string(L, spec, "proxy");
     const char *ca_file = opt_string(L, spec, "ca_file");
     const char *ca_path = opt_string(L, spec, "ca_path");
-    const char *ua = opt_string(L, spec, "user_agent");
     double timeout = opt_seconds(L, spec, "timeout");
     double connect = opt_seconds(L, spec, "connect_timeout");
     CURL *e = t->easy;
     if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
-    if (has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
+    if (anth_has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
     curl_easy_setopt(e, CURLOPT_URL, url);
     /* Over TLS, requests started together wait for the first connection's
      * handshake to say whether it multiplexes (HTTP/2, from ALPN) rather than
      * each opening its own. Never over plain HTTP (always HTTP/1.1 here),
      * where libcurl would hold the second request until the first answer. */
-    if (strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    if (anth_strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (proxy != NULL) curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+    if (proxy != NULL) {
+        curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+    } else if (!t->home->proxy_env) { /* none in the environment either: libcurl need not look */
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    }
     if (ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
     if (ca_path != NULL) curl_easy_setopt(e, CURLOPT_CAPATH, ca_path);
-    if (ua != NULL) curl_easy_setopt(e, CURLOPT_USERAGENT, ua);
     if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
     if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
     t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
@@ -393,7 +366,6 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    if (opt_bool(L, spec, "verbose")) curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
 }
 
 /* spec.output: a 2xx body is written to this file (opened now, so a bad
@@ -431,7 +403,7 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_mutex_unlock(&s->mu);
     t->home = s; /* from here on __gc lets go of the session */
     anth_setmetatable(L, ANTH_TRANSFER_MT);
-    lua_newtable(L);
+    lua_createtable(L, 0, 2); /* session, body: made at its size */
     uv = lua_gettop(L);
     lua_pushvalue(L, 1);
     lua_setfield(L, uv, "session");
@@ -457,7 +429,6 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     set_body(L, t, spec, uv);
     anth_set_multipart(L, t->easy, &t->mime, spec);
     set_output(L, t, spec);
-    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
     /* The share only now: an easy handle that holds it when the session
      * closes (a transfer whose spec raised, collected later) would keep
      * curl_share_cleanup from freeing it. */
@@ -529,6 +500,8 @@ static int transfer_close(lua_State *L) {
     if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; } /* one never started */
     curl_slist_free_all(t->headers);
     t->headers = NULL;
+    anth_headers_release(t->shared_headers); /* libcurl no longer reads it: stopped, detached */
+    t->shared_headers = NULL;
     if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
     return 0;
 }

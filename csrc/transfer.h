@@ -56,6 +56,7 @@ typedef struct anth_session {
     int wake[2];              /* the host loop's descriptor: readable after a change */
     int watched;              /* a host loop asked for the descriptor (sess:fd) */
     int wake_pending;         /* it was signalled and not acknowledged yet (sess:ack) */
+    int proxy_env;            /* a proxy variable was set when the session was made */
     char accept_encoding[64]; /* "Accept-Encoding: gzip, deflate, br, zstd" as this libcurl decodes; "" none */
 } anth_session;
 
@@ -68,7 +69,8 @@ struct anth_transfer {
     anth_transfer *next_cmd;
     int cmd;              /* ANTH_CMD_* asked and not done yet */
     CURL *easy;
-    struct curl_slist *headers;
+    struct curl_slist *headers;          /* its own header lines, or NULL */
+    struct anth_headers *shared_headers; /* or a client's shared set (a reference; headers.h) */
     anth_tstate state;
     int added;            /* currently inside sess->multi */
     const char *err_kind; /* "connection", "timeout", "aborted", ... */
@@ -93,7 +95,7 @@ struct anth_transfer {
 };
 
 static inline anth_transfer *anth_check_transfer(lua_State *L, int idx) {
-    return (anth_transfer *)luaL_checkudata(L, idx, ANTH_TRANSFER_MT);
+    return (anth_transfer *)anth_checkudata(L, idx, ANTH_TRANSFER_MT);
 }
 
 /* "running", "done" or "failed". */

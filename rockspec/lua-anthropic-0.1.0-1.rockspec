@@ -64,6 +64,7 @@ build = {
         "csrc/eventstream.c",
         "csrc/eventstream_lua.c",
         "csrc/fpconv.c",
+        "csrc/headers.c",
         "csrc/json_api.c",
         "csrc/json_decode.c",
         "csrc/json_lua.c",

@@ -448,6 +448,12 @@ describe("faults", function()
       assert.equal("env.proxied.invalid:443", r.path)
     end)
 
+    it("goes direct when no proxy variable is set, or only empty ones (read when the client is made)", function()
+      local out = child({}, server.url)
+      assert.equal("ok Hello from the fake server", out)
+      assert.equal("/v1/messages", server:last_request().path)
+    end)
+
     it("honours no_proxy", function()
       local out = child({ http_proxy = "http://127.0.0.1:9", no_proxy = "127.0.0.1" }, server.url)
       assert.equal("ok Hello from the fake server", out)

@@ -80,6 +80,54 @@ describe("anthropic.core transfers", function()
     assert.has_error(function() get({ output = "/nonexistent-dir/x" }) end)
   end)
 
+  it("shares a header set among transfers, which keep it alive after its object is collected", function()
+    local set = session:headers({ "x-one: 1", "x-two: 2", "accept: application/json" })
+    local a = get({ headers = set, url = server.url .. "/results?whole" })
+    local b = get({ headers = set, url = server.url .. "/results?stream", stream = true })
+    set = nil ---@diagnostic disable-line: cast-local-type
+    collectgarbage()
+    collectgarbage()
+    a:wait()
+    b:wait()
+    assert.equal(200, a:status())
+    assert.equal(200, b:status())
+    a:close()
+    b:close()
+    local reqs = server:requests()
+    assert.equal(2, #reqs)
+    for _, r in ipairs(reqs) do
+      assert.equal("1", r.headers["x-one"])
+      assert.equal("2", r.headers["x-two"])
+    end
+    -- the session's Accept-Encoding goes with an answer read whole, never with a stream
+    if reqs[1].path:match("stream") then reqs[1], reqs[2] = reqs[2], reqs[1] end
+    local whole, stream = reqs[1].headers["accept-encoding"], reqs[2].headers["accept-encoding"]
+    if core.curl_version():match("libz") or whole then assert.truthy(whole) end
+    assert.is_nil(stream)
+  end)
+
+  it("checks a header set's lines once, when it is made", function()
+    assert.has_error(function() session:headers({ "x-a: 1", "x-b: 2\r\nx-c: 3" }) end,
+                     "anthropic: header 'x-b' contains CR, LF or NUL")
+    assert.has_error(function() session:headers({ "x-a: 1", 5 }) end, "anthropic: header 2 is not a string")
+    local own = session:headers({ "Accept-Encoding: identity" })
+    local t = get({ headers = own })
+    t:wait()
+    t:close()
+    assert.equal("identity", server:last_request().headers["accept-encoding"])
+  end)
+
+  it("raises the usual message for an object of another type", function()
+    local t = get({})
+    t:wait()
+    assert.has_error(function() t.status(session) end) -- a session where a transfer is expected
+    assert.has_error(function() session.request(t, {}) end)
+    local ok, err = pcall(t.status, session)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("anthropic.transfer expected", 1, true), err)
+    t:close()
+  end)
+
   it("sends large strings spliced into the body, not copied, on every attempt", function()
     local anthropic = require("anthropic")
     local big = ("QUJD"):rep(300000) -- 1.2 MB, like an image's base64

@@ -34,11 +34,12 @@ function M.write(fmt, ...)
   io.stderr:write("[anthropic] ", fmt:format(...), "\n")
 end
 
---- Logs the start of an attempt.
-function M.request(spec, attempt)
+--- Logs the start of an attempt; `lines`: its header lines when
+-- `spec.headers` is a shared set rather than a list.
+function M.request(spec, attempt, lines)
   M.write("%s %s (attempt %d)", spec.method or "GET", spec.url, attempt + 1)
   if M.debug then
-    for _, h in ipairs(M.redacted(spec.headers)) do M.write("  > %s", h) end
+    for _, h in ipairs(M.redacted(lines or spec.headers)) do M.write("  > %s", h) end
   end
 end
 

@@ -15,7 +15,8 @@ local M = {}
 
 local unpack = table.unpack or unpack ---@diagnostic disable-line: deprecated
 
--- client -> { api_key, auth_token, headers = cached header lists }, weakly.
+-- client -> { api_key, auth_token, headers = cached header lists, shared =
+-- cached header sets, fixed = the credentials are strings (or none) }, weakly.
 local secrets = setmetatable({}, { __mode = "k" })
 
 local function lua_name()
@@ -30,7 +31,8 @@ M.user_agent = ("lua-anthropic/%s (%s; libcurl/%s)"):format(require("anthropic.v
 
 --- Gives `client` its credentials (`api_key`, `auth_token`).
 function M.set_credentials(client, creds)
-  secrets[client] = { api_key = creds.api_key, auth_token = creds.auth_token, headers = {} }
+  secrets[client] = { api_key = creds.api_key, auth_token = creds.auth_token, headers = {}, shared = {},
+                      fixed = type(creds.api_key) ~= "function" and type(creds.auth_token) ~= "function" }
 end
 
 -- A credential's value for this attempt: a string, or what its function
@@ -150,6 +152,32 @@ local function header_list(client, req, retries)
   return list, not entry[2]
 end
 
+-- The header set of attempt `retries + 1` of a request with no headers or
+-- betas of its own, to the Anthropic API with string credentials (nearly
+-- every request): its lines, credentials and retry count included, checked
+-- and built into libcurl's list once per client and kind, then shared by
+-- the transfers (`sess:headers`, csrc/headers.h). Nil when the request's
+-- lines are its own. `{ set =, lines = }`: the lines for the log.
+local function shared_headers(client, req, retries, s)
+  if client.platform or req.headers or req.betas or not s.fixed then return nil end
+  -- (by accept, then retries and whether there is a body: no key string made per request)
+  local accept = req.accept or false
+  local kinds = s.shared[accept]
+  if not kinds then
+    kinds = {}
+    s.shared[accept] = kinds
+  end
+  local slot = retries * 2 + (req.body ~= nil and 2 or 1)
+  local entry = kinds[slot]
+  if not entry then
+    local lines, caller_auth = header_list(client, req, retries)
+    anthropic_authorize(client, { headers = lines }, caller_auth, s) -- (string credentials: cannot fail)
+    entry = { set = client.session:headers(lines), lines = lines }
+    kinds[slot] = entry
+  end
+  return entry
+end
+
 local function url_of(client, req)
   local url = client.base_url .. req.path
   if req.query then
@@ -194,28 +222,28 @@ end
 -- error when the credentials cannot be had.
 function M.spec(client, req, body, retries)
   local url = req.url and checked_url(client, req.url) or url_of(client, req) -- req.url: a batch's results_url
-  local headers, caller_auth = header_list(client, req, retries)
-  local spec = {
-    method = req.method,
-    url = url,
-    headers = headers,
-    body = body,
-    timeout = req.timeout,
-    connect_timeout = client.connect_timeout,
-    idle_timeout = req.idle_timeout,
-    stream = req.stream,
-    lines = req.lines,         -- a JSONL body, one decoded line per t:next_event()
-    output = req.output,       -- a path: a 2xx body is written there
-    multipart = req.multipart, -- a list of parts (see csrc/upload.c)
-    proxy = client.proxy,
-    ca_file = client.ca_file,
-    ca_path = client.ca_path,
-    insecure_skip_tls_verify = client.insecure_skip_tls_verify,
-  }
-  local platform = client.platform
-  local ok, err = (platform and platform.authorize or anthropic_authorize)(client, spec, caller_auth, secrets[client])
-  if not ok then return nil, err end
-  if log.info then log.request(spec, retries) end
+  local s = secrets[client]
+  local shared = shared_headers(client, req, retries, s)
+  local spec = { method = req.method, url = url, headers = shared and shared.set, body = body, timeout = req.timeout }
+  -- The other fields only when set: the table is made at its size for every attempt.
+  if req.idle_timeout then spec.idle_timeout = req.idle_timeout end
+  if req.stream then spec.stream = true end
+  if req.lines then spec.lines = true end              -- a JSONL body, one decoded line per t:next_event()
+  if req.output then spec.output = req.output end      -- a path: a 2xx body is written there
+  if req.multipart then spec.multipart = req.multipart end -- a list of parts (see csrc/upload.c)
+  if client.connect_timeout then spec.connect_timeout = client.connect_timeout end
+  if client.proxy then spec.proxy = client.proxy end
+  if client.ca_file then spec.ca_file = client.ca_file end
+  if client.ca_path then spec.ca_path = client.ca_path end
+  if client.insecure_skip_tls_verify then spec.insecure_skip_tls_verify = true end
+  if not shared then
+    local headers, caller_auth = header_list(client, req, retries)
+    spec.headers = headers
+    local platform = client.platform
+    local ok, err = (platform and platform.authorize or anthropic_authorize)(client, spec, caller_auth, s)
+    if not ok then return nil, err end
+  end
+  if log.info then log.request(spec, retries, shared and shared.lines) end
   return spec
 end
 
@@ -258,18 +286,19 @@ local function decode(client, t, attempts)
   local kind, message = t:error()
   if kind then return nil, errors.from_transport(kind, message) end
   local status = t:status()
-  local value, derr
+  local value, derr, is_object
   if client.codec.name == "builtin" then
-    value, derr = t:json()
+    value, derr, is_object = t:json()
   else
     value, derr = client.codec.decode(t:body())
+    -- A JSON array decodes to a table too: with items, or marked when empty.
+    is_object = type(value) == "table" and rawget(value, 1) == nil and getmetatable(value) ~= core.array_mt
   end
   if status < 200 or status >= 300 then
     local platform = client.platform
     return nil, (platform and platform.response_error or errors.from_response)(status, t:headers(), t:body(), value)
   end
-  -- A JSON array decodes to a table too: with items, or marked when empty.
-  if type(value) ~= "table" or rawget(value, 1) ~= nil or getmetatable(value) == core.array_mt then
+  if not is_object then
     if type(value) == "table" then derr = "got an array" end
     local raw, headers = t:body(), t:headers()
     return nil, errors.new({
