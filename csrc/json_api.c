@@ -90,3 +90,18 @@ int anth_api_text_delta(lua_State *L, const char *p, size_t n, lua_Integer *inde
     *index = i;
     return 1;
 }
+
+void anth_api_push_text_delta_event(lua_State *L, lua_Integer index, int text) {
+    text = anth_absindex(L, text);
+    lua_createtable(L, 0, 3);
+    lua_pushliteral(L, "content_block_delta");
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, index);
+    lua_setfield(L, -2, "index");
+    lua_createtable(L, 0, 2);
+    lua_pushliteral(L, "text_delta");
+    lua_setfield(L, -2, "type");
+    lua_pushvalue(L, text);
+    lua_setfield(L, -2, "text");
+    lua_setfield(L, -2, "delta");
+}

@@ -16,4 +16,11 @@ extern const anth_json_rules anth_api_json_rules;
  * written differently: the caller decodes it whole). */
 int anth_api_text_delta(lua_State *L, const char *p, size_t n, lua_Integer *index);
 
+/* Pushes the table that decoding such an event gives ({type =
+ * "content_block_delta", index = index, delta = {type = "text_delta", text =
+ * the string at stack slot text}}), made without reading JSON: its keys and
+ * type names are constants, which Lua finds by address rather than hashing
+ * them as the reader must. */
+void anth_api_push_text_delta_event(lua_State *L, lua_Integer index, int text);
+
 #endif

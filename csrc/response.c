@@ -237,9 +237,10 @@ static int append_text(lua_State *L, int appenders, lua_Integer index, int text)
 }
 
 /* The next queued event: nothing when none is queued; else name, value (the
- * data decoded as JSON), or name, nil, message when the data is not JSON.
- * fast: a text delta comes back as true, index, text, added instead (no
- * tables), added telling whether it went to an appender of arg 2. */
+ * data decoded as JSON), or name, nil, message when the data is not JSON. A
+ * text delta is also added to the appender of its block in arg 2 (see
+ * append_text) and comes with a fourth value, added, telling whether it was;
+ * fast: it comes back as true, index, text, added instead (no tables). */
 static int take_event(lua_State *L, int fast) {
     anth_transfer *t = anth_check_transfer(L, 1);
     anth_event_head h;
@@ -255,11 +256,17 @@ static int take_event(lua_State *L, int fast) {
     }
     p = anth_sink_next(&t->batch, &t->batch_pos, &h);
     if (p == NULL) return 0;
-    if (fast && anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
+    if (anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
         int text = lua_gettop(L), added = append_text(L, 2, index, text);
-        lua_pushboolean(L, 1);
-        lua_pushinteger(L, index);
-        lua_pushvalue(L, text);
+        if (fast) {
+            lua_pushboolean(L, 1);
+            lua_pushinteger(L, index);
+            lua_pushvalue(L, text);
+        } else {
+            lua_pushlstring(L, p, h.elen);
+            anth_api_push_text_delta_event(L, index, text);
+            lua_pushnil(L);
+        }
         lua_pushboolean(L, added);
         return 4;
     }
@@ -272,7 +279,8 @@ static int take_event(lua_State *L, int fast) {
     return n;
 }
 
-/* t:next_event() -> nil when none is queued; else name, value | name, nil, message */
+/* t:next_event([appenders]) -> nil when none is queued; else name, value |
+ * name, nil, message; a text delta: name, value, nil, added */
 static int next_event(lua_State *L) {
     return take_event(L, 0);
 }

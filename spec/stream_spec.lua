@@ -35,6 +35,22 @@ describe("messages.stream", function()
     assert.equal("text/event-stream", server:last_request().headers["accept"])
   end)
 
+  it("gives text deltas the tables the JSON reader would make, and joins their text", function()
+    serve(streams.text)
+    local s = assert(client.messages.stream(PARAMS))
+    local raw, got = {}, {}
+    for data in streams.text:gmatch("data: ([^\n]*content_block_delta[^\n]*)") do raw[#raw + 1] = core.decode(data) end
+    for event in s:events() do
+      if event.type == "content_block_delta" then got[#got + 1] = event end
+    end
+    assert.is_true(#got > 0)
+    assert.same(raw, got)
+    if math.type then assert.equal("integer", math.type(got[1].index)) end
+    local text = {}
+    for i, e in ipairs(got) do text[i] = e.delta.text end
+    assert.equal(table.concat(text), s:final_message().content[1].text)
+  end)
+
   local recorded = {
     { "text", streams.text, streams.text_message },
     { "tool use", streams.tool_use, streams.tool_use_message },

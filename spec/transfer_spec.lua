@@ -81,12 +81,17 @@ describe("anthropic.core transfers", function()
   end)
 
   it("shares a header set among transfers, which keep it alive after its object is collected", function()
-    local set = session:headers({ "x-one: 1", "x-two: 2", "accept: application/json" })
-    local a = get({ headers = set, url = server.url .. "/results?whole" })
-    local b = get({ headers = set, url = server.url .. "/results?stream", stream = true })
-    set = nil ---@diagnostic disable-line: cast-local-type
+    local gone = setmetatable({}, { __mode = "k" })
+    local function start() -- (its locals are unreachable once it returned)
+      local set = session:headers({ "x-one: 1", "x-two: 2", "accept: application/json" })
+      gone[set] = true
+      return get({ headers = set, url = server.url .. "/results?whole" }),
+             get({ headers = set, url = server.url .. "/results?stream", stream = true })
+    end
+    local a, b = start()
     collectgarbage()
     collectgarbage()
+    assert.is_nil(next(gone)) -- collected while both transfers may still be sending it
     a:wait()
     b:wait()
     assert.equal(200, a:status())

@@ -27,10 +27,12 @@ M.Stream = Stream
 --   `on_input_json`, `on_content_block`, `on_message`
 function M.start(client, req, callbacks)
   req.stream = true
+  local acc = accumulator.new()
   local self = handle.init(setmetatable({
     client = client,
     connecting = true,
-    acc = accumulator.new(),
+    acc = acc,
+    appenders = acc:text_appenders(), -- where the core adds text deltas itself
     callbacks = callbacks,
     ended = false,    -- no more events will come
     complete = false, -- message_stop was seen
@@ -127,8 +129,9 @@ function Stream:run_callback(f, ...)
   end
 end
 
--- Takes one decoded event: accumulates it and reports whether to yield it.
-local function take(self, name, data, jerr)
+-- Takes one decoded event: accumulates it (a text delta the core added to
+-- its block's appender already: `added`) and reports whether to yield it.
+local function take(self, name, data, jerr, added)
   if data == nil then
     fail(self, errors.new({ type = "api_response_error", status = self.response.status,
                             message = ("event %q has data that is not JSON: %s"):format(name, tostring(jerr)),
@@ -140,7 +143,7 @@ local function take(self, name, data, jerr)
   local text_delta = kind == "content_block_delta" and data.delta
   if text_delta and text_delta.type == "text_delta" then
     -- The hot path: most events are text deltas.
-    self.acc:add_part((data.index or 0) + 1, "text", text_delta.text)
+    if not added then add_part(self.acc, (data.index or 0) + 1, "text", text_delta.text) end
   elseif kind == "ping" then
     return nil
   elseif kind == "error" then
@@ -207,9 +210,9 @@ function Stream:next()
   while true do
     if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
     local t = self.transfer
-    local name, data, jerr = t:next_event()
+    local name, data, jerr, added = t:next_event(self.appenders)
     if name then
-      local event = take(self, name, data, jerr)
+      local event = take(self, name, data, jerr, added)
       if event then return event end
     elseif wait_or_end(self, t) then
       return settle(self)
@@ -232,8 +235,7 @@ end
 
 --- Iterates the text deltas only.
 function Stream:text()
-  local acc = self.acc
-  local appenders = acc:text_appenders()
+  local acc, appenders = self.acc, self.appenders
   local next_fast -- the transfers' method, looked up once (the hot loop)
   return function()
     while true do
@@ -276,7 +278,7 @@ local function drain(self, max, out)
   local t = self.transfer
   local next_one = t.next_event
   if not out and not (self.callbacks and self.callbacks.on_event) then next_one = t.next_fast end
-  local appenders = self.acc:text_appenders()
+  local appenders = self.appenders
   local taken = 0
   while true do
     if max and taken >= max then return true end
@@ -286,7 +288,7 @@ local function drain(self, max, out)
     if a == true then
       take_text(self, b, c, added)
     else
-      local event = take(self, a, b, c)
+      local event = take(self, a, b, c, added)
       if event and out then out[#out + 1] = event end
     end
     if self.ended then return false end -- (a callback may have closed it)
