@@ -48,7 +48,7 @@ void *anth_testudata(lua_State *L, int ud, const char *tname);
  * its upvalue 1, for anth_checkudata. */
 void anth_register(lua_State *L, const char *tname, const luaL_Reg *l);
 
-/* anth_checkudata(L, idx, tname), quicker in the usual case: a method
+/* luaL_checkudata(L, idx, tname), quicker in the usual case: a method
  * (anth_register) given an object of its own type sees the metatable it
  * holds as upvalue 1, one pointer comparison, where luaL_checkudata looks
  * tname up in the registry (~300 instructions, several per request and one

@@ -1,12 +1,11 @@
-/* Header sets (headers.c): the request header lines of a transfer as the
- * curl_slist libcurl sends, each checked (no CR, LF or NUL) when it is
- * added. A transfer's own lines (spec.headers a list) are built into a set
- * inside the transfer and freed with it. A client's common requests share
- * one set made once (sess:headers(list), an anthropic.headers object;
- * wire.lua): no seven lines copied into a list and freed again per request
- * (callgrind: some 4,000 instructions of a create's 198,000). A transfer
- * holds a reference to a shared set while libcurl may read it; references
- * are taken and dropped on the Lua thread only. */
+/* Request header lines as the curl_slist libcurl sends, each checked (no
+ * CR, LF or NUL) when it is added (headers.c). A transfer given a list of
+ * lines (spec.headers) builds its own slist and frees it with itself. A
+ * client's common requests share a header set made once (sess:headers(list),
+ * an anthropic.headers object; wire.lua) instead: no seven lines copied and
+ * freed again per request (callgrind: some 4,000 instructions of a create's
+ * 198,000). A transfer holds a reference to the set while libcurl may read
+ * it; references are taken and dropped on the Lua thread only. */
 #ifndef ANTH_HEADERS_H
 #define ANTH_HEADERS_H
 
