@@ -220,27 +220,40 @@ static int transfer_info(lua_State *L) {
 
 /* --- events ----------------------------------------------------------- */
 
-/* Adds a text delta of block index to appenders[index + 1] when that is an
- * appender (the accumulator's text: no Lua call per delta); whether it did. */
-static int append_text(lua_State *L, int appenders, lua_Integer index, int text) {
-    anth_appender *a;
+/* Adds a text delta of block index to the appender t:text_to named for that
+ * block, if it is still open (the accumulator's text: no Lua call per
+ * delta); whether it did. */
+static int append_text(lua_State *L, anth_transfer *t, lua_Integer index, int text) {
     const char *p;
     size_t n;
-    if (lua_type(L, appenders) != LUA_TTABLE) return 0;
-    lua_rawgeti(L, appenders, (int)(index + 1));
-    a = anth_to_appender(L, -1);
-    lua_pop(L, 1);
-    if (a == NULL) return 0;
+    if (t->text_to == NULL || index != t->text_index || t->text_to->closed) return 0;
     p = lua_tolstring(L, text, &n);
-    anth_appender_add(L, a, p, n);
+    anth_appender_add(L, t->text_to, p, n);
     return 1;
+}
+
+/* t:text_to(index, appender): the text deltas of block index (0-based) go
+ * to appender from now on, as they are taken (t:next_event, t:next_fast
+ * say so: added); the transfer keeps the appender alive. Another call
+ * replaces it (one block at a time: the API streams blocks one by one). */
+static int transfer_text_to(lua_State *L) {
+    anth_transfer *t = anth_check_transfer(L, 1);
+    lua_Integer index = luaL_checkinteger(L, 2);
+    anth_appender *a = anth_to_appender(L, 3);
+    luaL_argcheck(L, a != NULL, 3, "an open appender expected");
+    anth_getuservalue(L, 1);
+    lua_pushvalue(L, 3);
+    lua_setfield(L, -2, "text_to");
+    t->text_to = a;
+    t->text_index = index;
+    return 0;
 }
 
 /* The next queued event: nothing when none is queued; else name, value (the
  * data decoded as JSON), or name, nil, message when the data is not JSON. A
- * text delta is also added to the appender of its block in arg 2 (see
- * append_text) and comes with a fourth value, added, telling whether it was;
- * fast: it comes back as true, index, text, added instead (no tables). */
+ * text delta is also added to the appender of its block (see append_text)
+ * and comes with a fourth value, added, telling whether it was; fast: it
+ * comes back as true, index, text, added instead (no tables). */
 static int take_event(lua_State *L, int fast) {
     anth_transfer *t = anth_check_transfer(L, 1);
     anth_event_head h;
@@ -257,7 +270,7 @@ static int take_event(lua_State *L, int fast) {
     p = anth_sink_next(&t->batch, &t->batch_pos, &h);
     if (p == NULL) return 0;
     if (anth_api_text_delta(L, p + h.elen, h.dlen, &index)) {
-        int text = lua_gettop(L), added = append_text(L, 2, index, text);
+        int text = lua_gettop(L), added = append_text(L, t, index, text);
         if (fast) {
             lua_pushboolean(L, 1);
             lua_pushinteger(L, index);
@@ -279,15 +292,14 @@ static int take_event(lua_State *L, int fast) {
     return n;
 }
 
-/* t:next_event([appenders]) -> nil when none is queued; else name, value |
- * name, nil, message; a text delta: name, value, nil, added */
+/* t:next_event() -> nil when none is queued; else name, value | name, nil,
+ * message; a text delta: name, value, nil, added */
 static int next_event(lua_State *L) {
     return take_event(L, 0);
 }
 
-/* t:next_fast([appenders]) -> like t:next_event(), except that a text delta
- * comes back as true, index, text, added (no tables: the hot path of
- * s:text()); added: it went to appenders[index + 1], an appender. */
+/* t:next_fast() -> like t:next_event(), except that a text delta comes back
+ * as true, index, text, added (no tables: the hot path of s:text()). */
 static int next_fast(lua_State *L) {
     return take_event(L, 1);
 }
@@ -333,7 +345,7 @@ void anth_open_response(lua_State *L) {
         {"done", transfer_done},       {"head", transfer_head},
         {"header", transfer_header},   {"next_event", next_event},
         {"next_fast", next_fast},      {"stream_info", stream_info},
-        {"queued", transfer_queued},
+        {"queued", transfer_queued},   {"text_to", transfer_text_to},
         {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"parse_headers", parse_headers}, {NULL, NULL}};
     anth_register(L, ANTH_TRANSFER_MT, methods);

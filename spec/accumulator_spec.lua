@@ -143,10 +143,10 @@ describe("a long text", function()
       assert.is_true(acc:add_part(1, "text", pieces[#pieces]))
       if i == 1234 then assert.equal(table.concat(pieces), acc:block_text(1)) end -- settles midway
     end
-    assert.equal(#table.concat(pieces), #acc:text_appenders()[1])
+    assert.equal(#table.concat(pieces), #acc:text_appender(1))
     assert.is_true(acc:add({ type = "content_block_stop", index = 0 }))
     assert.equal(table.concat(pieces), acc:snapshot().content[1].text)
-    assert.is_nil(acc:text_appenders()[1]) -- let go at the block's end
+    assert.is_nil(acc:text_appender(1)) -- let go at the block's end
   end)
 
   it("takes strings only, and no text for a block of another type", function()

@@ -122,6 +122,44 @@ describe("anthropic.core transfers", function()
     assert.equal("identity", server:last_request().headers["accept-encoding"])
   end)
 
+  it("adds the text deltas of the block t:text_to names to its appender, while it is open", function()
+    local sse = {}
+    for i, text in ipairs({ "a", "b", "c", "d" }) do
+      local index = i <= 3 and 0 or 1
+      sse[#sse + 1] = ('event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,' ..
+                       '"delta":{"type":"text_delta","text":"%s"}}\n\n'):format(index, text)
+    end
+    server:script({ status = 200, headers = { ["content-type"] = "text/event-stream" }, sse_raw = table.concat(sse) })
+    local t = get({ stream = true })
+    assert.has_error(function() t:text_to(0, {}) end)
+    local function hand_over() -- an appender that only the transfer holds once this returns
+      local appender = core.appender("start:")
+      t:text_to(0, appender)
+      return setmetatable({ appender }, { __mode = "v" })
+    end
+    local function next_fast()
+      while true do
+        local a, b, c, added = t:next_fast()
+        if a then return a, b, c, added end
+        t:wait(nil, "event")
+      end
+    end
+    local a, index, text, added = next_fast()
+    assert.same({ true, 0, "a", false }, { a, index, text, added }) -- no appender named yet
+    local weak = hand_over()
+    collectgarbage() -- the transfer keeps it
+    assert.same({ true, 0, "b", true }, { next_fast() })
+    local name, event, jerr, added2 = t:next_event()
+    assert.equal("content_block_delta", name)
+    assert.same({ type = "content_block_delta", index = 0, delta = { type = "text_delta", text = "c" } }, event)
+    assert.is_nil(jerr)
+    assert.is_true(added2)
+    assert.same({ true, 1, "d", false }, { next_fast() }) -- another block
+    assert.equal("start:bc", weak[1]:value())
+    weak[1]:close()
+    t:close()
+  end)
+
   it("raises the usual message for an object of another type", function()
     local t = get({})
     t:wait()

@@ -8,7 +8,7 @@
 -- The text (thinking) of each block grows in an appender (`core.appender`,
 -- C memory) and becomes a Lua string when asked for: a long answer costs
 -- linear time and one copy of each piece, and the core's fast path for text
--- deltas adds them there itself (`t:next_fast(acc:text_appenders())`).
+-- deltas adds them there itself (`t:text_to(index, acc:text_appender(i))`).
 -- @module anthropic.accumulator
 local core = require("anthropic.core")
 
@@ -70,12 +70,11 @@ end
 Acc.add_part = add_part
 M.add_part = add_part
 
---- The table of block index (1-based) → appender of the text blocks that
--- have text so far: the core's fast path adds a text delta to its block's
--- appender there (`t:next_fast(appenders)`), and says whether it did; a
--- delta it did not add goes to `add_part`.
-function Acc:text_appenders()
-  return self.parts.text
+--- The appender of text block `index` (1-based), once it has text, until
+-- the block ends: the stream has the core add the block's next text deltas
+-- to it (`t:text_to`) rather than pass each through `add_part`.
+function Acc:text_appender(index)
+  return self.parts.text[index]
 end
 
 -- Writes the text (thinking) of block `index` so far into it; at its end

@@ -27,12 +27,10 @@ M.Stream = Stream
 --   `on_input_json`, `on_content_block`, `on_message`
 function M.start(client, req, callbacks)
   req.stream = true
-  local acc = accumulator.new()
   local self = handle.init(setmetatable({
     client = client,
     connecting = true,
-    acc = acc,
-    appenders = acc:text_appenders(), -- where the core adds text deltas itself
+    acc = accumulator.new(),
     callbacks = callbacks,
     ended = false,    -- no more events will come
     complete = false, -- message_stop was seen
@@ -129,8 +127,19 @@ function Stream:run_callback(f, ...)
   end
 end
 
+-- A text delta of block `index` (0-based) that the core did not add to the
+-- block's text (its first, or the first after another block's): added to
+-- the accumulator, and the core told to add the block's next ones itself.
+local function add_text(self, index, text)
+  local acc = self.acc
+  if add_part(acc, index + 1, "text", text) then
+    local appender = acc:text_appender(index + 1)
+    if appender then self.transfer:text_to(index, appender) end
+  end
+end
+
 -- Takes one decoded event: accumulates it (a text delta the core added to
--- its block's appender already: `added`) and reports whether to yield it.
+-- its block's text already: `added`) and reports whether to yield it.
 local function take(self, name, data, jerr, added)
   if data == nil then
     fail(self, errors.new({ type = "api_response_error", status = self.response.status,
@@ -143,7 +152,7 @@ local function take(self, name, data, jerr, added)
   local text_delta = kind == "content_block_delta" and data.delta
   if text_delta and text_delta.type == "text_delta" then
     -- The hot path: most events are text deltas.
-    if not added then add_part(self.acc, (data.index or 0) + 1, "text", text_delta.text) end
+    if not added then add_text(self, data.index or 0, text_delta.text) end
   elseif kind == "ping" then
     return nil
   elseif kind == "error" then
@@ -210,7 +219,7 @@ function Stream:next()
   while true do
     if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
     local t = self.transfer
-    local name, data, jerr, added = t:next_event(self.appenders)
+    local name, data, jerr, added = t:next_event()
     if name then
       local event = take(self, name, data, jerr, added)
       if event then return event end
@@ -229,23 +238,22 @@ end
 -- (unless the core added it to its block's appender already), with the
 -- callbacks an event would get.
 local function take_text(self, index, text, added)
-  if not added then add_part(self.acc, index + 1, "text", text) end
+  if not added then add_text(self, index, text) end
   if self.callbacks then notify.text(self.callbacks, index, text, self.acc, self.run) end
 end
 
 --- Iterates the text deltas only.
 function Stream:text()
-  local acc, appenders = self.acc, self.appenders
   local next_fast -- the transfers' method, looked up once (the hot loop)
   return function()
     while true do
       if self.ended or (self.connecting and not connect(self, true)) then return settle(self) end
       local t = self.transfer
       if not next_fast then next_fast = t.next_fast end
-      local a, b, c, added = next_fast(t, appenders)
+      local a, b, c, added = next_fast(t)
       if a == true then
         -- (the hot loop: the core added the delta to its block's text)
-        if self.callbacks then take_text(self, b, c, added) elseif not added then add_part(acc, b + 1, "text", c) end
+        if self.callbacks or not added then take_text(self, b, c, added) end
         return c
       elseif a then
         local event = take(self, a, b, c)
@@ -278,11 +286,10 @@ local function drain(self, max, out)
   local t = self.transfer
   local next_one = t.next_event
   if not out and not (self.callbacks and self.callbacks.on_event) then next_one = t.next_fast end
-  local appenders = self.appenders
   local taken = 0
   while true do
     if max and taken >= max then return true end
-    local a, b, c, added = next_one(t, appenders)
+    local a, b, c, added = next_one(t)
     if not a then break end
     taken = taken + 1
     if a == true then
