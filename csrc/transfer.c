@@ -209,44 +209,61 @@ void anth_session_release(anth_session *s) {
     free(s);
 }
 
-static const char *opt_string(lua_State *L, int spec, const char *key) {
-    const char *v;
-    lua_getfield(L, spec, key);
-    v = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
-    if (!lua_isnil(L, -1) && (v == NULL || lua_type(L, -1) != LUA_TSTRING))
-        luaL_error(L, "anthropic: request spec field '%s' must be a string", key);
-    lua_pop(L, 1); /* the spec table keeps the string alive */
-    return v;
+/* The fields of a request spec, read in one pass: the spec of an attempt
+ * holds only the fields that are set (wire.lua), so walking it costs less
+ * than looking up every field a spec may have (each lookup hashes its name
+ * on LuaJIT). The strings stay alive in the spec, which the caller holds. */
+typedef struct spec_fields {
+    const char *method, *url, *proxy, *ca_file, *ca_path, *output;
+    double timeout, connect_timeout, idle_timeout;
+    int stream, lines, insecure, headers, body, multipart; /* the last three: present */
+} spec_fields;
+
+static const char *field_string(lua_State *L, const char *key) {
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "anthropic: request spec field '%s' must be a string", key);
+    return lua_tostring(L, -1);
 }
 
-static double opt_seconds(lua_State *L, int spec, const char *key) {
+static double field_seconds(lua_State *L, const char *key) {
     double v = 0;
-    lua_getfield(L, spec, key);
-    if (!lua_isnil(L, -1)) {
-        if (lua_type(L, -1) != LUA_TNUMBER || !((v = lua_tonumber(L, -1)) >= 0))
-            luaL_error(L, "anthropic: '%s' must be a number of seconds >= 0", key);
+    if (lua_type(L, -1) != LUA_TNUMBER || !((v = lua_tonumber(L, -1)) >= 0))
+        luaL_error(L, "anthropic: '%s' must be a number of seconds >= 0", key);
+    return v;
+}
+
+static void read_spec(lua_State *L, int spec, spec_fields *f) {
+    memset(f, 0, sizeof *f);
+    lua_pushnil(L);
+    while (lua_next(L, spec) != 0) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        if (strcmp(k, "method") == 0) f->method = field_string(L, k);
+        else if (strcmp(k, "url") == 0) f->url = field_string(L, k);
+        else if (strcmp(k, "headers") == 0) f->headers = 1;
+        else if (strcmp(k, "body") == 0) f->body = 1;
+        else if (strcmp(k, "timeout") == 0) f->timeout = field_seconds(L, k);
+        else if (strcmp(k, "idle_timeout") == 0) f->idle_timeout = field_seconds(L, k);
+        else if (strcmp(k, "connect_timeout") == 0) f->connect_timeout = field_seconds(L, k);
+        else if (strcmp(k, "stream") == 0) f->stream = lua_toboolean(L, -1);
+        else if (strcmp(k, "lines") == 0) f->lines = lua_toboolean(L, -1);
+        else if (strcmp(k, "output") == 0) f->output = field_string(L, k);
+        else if (strcmp(k, "multipart") == 0) f->multipart = 1;
+        else if (strcmp(k, "proxy") == 0) f->proxy = field_string(L, k);
+        else if (strcmp(k, "ca_file") == 0) f->ca_file = field_string(L, k);
+        else if (strcmp(k, "ca_path") == 0) f->ca_path = field_string(L, k);
+        else if (strcmp(k, "insecure_skip_tls_verify") == 0) f->insecure = lua_toboolean(L, -1);
+        lua_pop(L, 1);
     }
-    lua_pop(L, 1);
-    return v;
 }
-
-static int opt_bool(lua_State *L, int spec, const char *key) {
-    int v;
-    lua_getfield(L, spec, key);
-    v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 
 /* spec.headers: a client's shared set (sess:headers), or a list of "Name:
  * value" strings (already free of secrets in errors) built into the
  * transfer's own; with the session's Accept-Encoding line when the answer
  * may come compressed and the caller sent none of its own. */
-static void set_headers(lua_State *L, anth_transfer *t, int spec) {
+static void set_headers(lua_State *L, anth_transfer *t, int spec, const spec_fields *f) {
     const char *encoding = t->compressed ? t->home->accept_encoding : "";
     anth_headers *shared;
-    lua_getfield(L, spec, "headers");
+    if (f->headers) lua_getfield(L, spec, "headers");
+    else lua_pushnil(L);
     shared = anth_to_headers(L, -1);
     if (shared != NULL) {
         shared->refs++; /* dropped by transfer_close, once libcurl is done with it */
@@ -280,7 +297,7 @@ static int on_seek(void *ud, curl_off_t offset, int origin) {
 static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
     const char *p = NULL;
     size_t len = 0;
-    lua_getfield(L, spec, "body");
+    lua_getfield(L, spec, "body"); /* (the caller knows there is one) */
     if (lua_type(L, -1) == LUA_TSTRING) {
         p = lua_tolstring(L, -1, &len);
     } else if (!lua_isnil(L, -1)) {
@@ -311,8 +328,7 @@ static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
     }
 }
 
-static void set_method(lua_State *L, anth_transfer *t, int spec) {
-    const char *m = opt_string(L, spec, "method");
+static void set_method(lua_State *L, anth_transfer *t, const char *m) {
     if (m == NULL || strcmp(m, "GET") == 0) {
         curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
     } else if (strcmp(m, "POST") == 0) {
@@ -324,13 +340,8 @@ static void set_method(lua_State *L, anth_transfer *t, int spec) {
     }
 }
 
-static void set_network(lua_State *L, anth_transfer *t, int spec) {
-    const char *url = opt_string(L, spec, "url");
-    const char *proxy = opt_string(L, spec, "proxy");
-    const char *ca_file = opt_string(L, spec, "ca_file");
-    const char *ca_path = opt_string(L, spec, "ca_path");
-    double timeout = opt_seconds(L, spec, "timeout");
-    double connect = opt_seconds(L, spec, "connect_timeout");
+static void set_network(lua_State *L, anth_transfer *t, const spec_fields *f) {
+    const char *url = f->url;
     CURL *e = t->easy;
     if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
     if (anth_has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
@@ -341,18 +352,18 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
      * where libcurl would hold the second request until the first answer. */
     if (anth_strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (proxy != NULL) {
-        curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+    if (f->proxy != NULL) {
+        curl_easy_setopt(e, CURLOPT_PROXY, f->proxy);
     } else if (!t->home->proxy_env) { /* none in the environment either: libcurl need not look */
         curl_easy_setopt(e, CURLOPT_PROXY, "");
         curl_easy_setopt(e, CURLOPT_NOPROXY, "");
     }
-    if (ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
-    if (ca_path != NULL) curl_easy_setopt(e, CURLOPT_CAPATH, ca_path);
-    if (timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000 + 0.5));
-    if (connect > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect * 1000 + 0.5));
-    t->idle_timeout = opt_seconds(L, spec, "idle_timeout");
-    if (opt_bool(L, spec, "stream")) t->sink.kind = ANTH_SINK_EVENTS;
+    if (f->ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
+    if (f->ca_path != NULL) curl_easy_setopt(e, CURLOPT_CAPATH, f->ca_path);
+    if (f->timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(f->timeout * 1000 + 0.5));
+    if (f->connect_timeout > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(f->connect_timeout * 1000 + 0.5));
+    t->idle_timeout = f->idle_timeout;
+    if (f->stream) t->sink.kind = ANTH_SINK_EVENTS;
     /* Every encoding this libcurl decodes, for answers read whole (JSON,
      * JSONL, files); never for event streams, whose events must come as
      * they are sent rather than when a compressor flushes. libcurl decodes
@@ -361,8 +372,8 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
         t->compressed = 1;
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, t->home->accept_encoding + sizeof "Accept-Encoding: " - 1);
     }
-    if (opt_bool(L, spec, "lines")) t->sink.kind = ANTH_SINK_LINES;
-    if (opt_bool(L, spec, "insecure_skip_tls_verify")) {
+    if (f->lines) t->sink.kind = ANTH_SINK_LINES;
+    if (f->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
@@ -370,8 +381,7 @@ static void set_network(lua_State *L, anth_transfer *t, int spec) {
 
 /* spec.output: a 2xx body is written to this file (opened now, so a bad
  * path fails before anything is sent). */
-static void set_output(lua_State *L, anth_transfer *t, int spec) {
-    const char *path = opt_string(L, spec, "output");
+static void set_output(lua_State *L, anth_transfer *t, const char *path) {
     if (path == NULL) return;
     if (anth_sink_open_file(&t->sink, path) != 0)
         luaL_error(L, "anthropic: cannot open %s for writing", path);
@@ -387,6 +397,7 @@ static CURL *take_easy(anth_session *s) {
 
 int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     anth_transfer *t;
+    spec_fields f;
     int uv;
     spec = anth_absindex(L, spec);
     t = anth_newuserdata(L, sizeof *t);
@@ -423,12 +434,13 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
      * instead of read again for every new TLS connection. */
     curl_easy_setopt(t->easy, CURLOPT_CA_CACHE_TIMEOUT, 86400L);
 #endif
-    set_network(L, t, spec);
-    set_method(L, t, spec);
-    set_headers(L, t, spec);
-    set_body(L, t, spec, uv);
-    anth_set_multipart(L, t->easy, &t->mime, spec);
-    set_output(L, t, spec);
+    read_spec(L, spec, &f);
+    set_network(L, t, &f);
+    set_method(L, t, f.method);
+    set_headers(L, t, spec, &f);
+    if (f.body) set_body(L, t, spec, uv);
+    if (f.multipart) anth_set_multipart(L, t->easy, &t->mime, spec);
+    set_output(L, t, f.output);
     /* The share only now: an easy handle that holds it when the session
      * closes (a transfer whose spec raised, collected later) would keep
      * curl_share_cleanup from freeing it. */

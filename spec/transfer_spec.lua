@@ -160,6 +160,23 @@ describe("anthropic.core transfers", function()
     t:close()
   end)
 
+  it("checks a spec's fields as it reads them, and ignores others", function()
+    local url = server.url .. "/results"
+    assert.has_error(function() session:request({ method = "GET" }) end, "anthropic: request spec needs a url")
+    assert.has_error(function() session:request({ url = 5 }) end,
+                     "anthropic: request spec field 'url' must be a string")
+    assert.has_error(function() session:request({ url = url, proxy = true }) end,
+                     "anthropic: request spec field 'proxy' must be a string")
+    assert.has_error(function() session:request({ url = url, timeout = -1 }) end,
+                     "anthropic: 'timeout' must be a number of seconds >= 0")
+    assert.has_error(function() session:request({ url = url, idle_timeout = "1" }) end,
+                     "anthropic: 'idle_timeout' must be a number of seconds >= 0")
+    local t = session:request({ url = url, [1] = "ignored", unknown = {}, timeout = 5 })
+    t:wait()
+    assert.equal(200, t:status())
+    t:close()
+  end)
+
   it("raises the usual message for an object of another type", function()
     local t = get({})
     t:wait()
