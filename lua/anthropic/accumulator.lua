@@ -24,7 +24,6 @@ local TOOL = M.tool_types
 -- The block type each joined field belongs to.
 local FIELD_BLOCK = { text = "text", thinking = "thinking" }
 
-
 --- A new accumulator, empty until message_start.
 function M.new()
   return setmetatable({ message = nil, parts = { text = {}, thinking = {} }, json = {} }, Acc)
