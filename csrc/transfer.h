@@ -89,8 +89,10 @@ struct anth_transfer {
     size_t batch_pos;     /* read from here on (see anth_transfer_take_events) */
     anth_sink sink;       /* where a 2xx body goes (kind ANTH_SINK_BODY: nowhere, kept) */
     curl_mime *mime;      /* a multipart body */
-    struct anth_appender *text_to; /* where text deltas of block text_index go (t:text_to; */
-    lua_Integer text_index;        /* kept alive by the object's user value) */
+    /* t:text_to: the appender the text deltas of block text_index go to (NULL
+     * until named), kept alive by the object's user value. Lua thread only. */
+    struct anth_appender *text_to;
+    lua_Integer text_index;
     const anth_body *rbody; /* a body with splices, read by libcurl piece by piece */
     size_t rpos;
     char errbuf[CURL_ERROR_SIZE];
