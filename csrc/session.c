@@ -271,7 +271,7 @@ static int session_close(lua_State *L) {
     s->closed = 1;
     if (mine) {
         while (s->active != NULL) anth_transfer_detach(s->active);
-        for (i = 0; i < s->nspare; i++) curl_easy_cleanup(s->spare[i]);
+        for (i = 0; i < s->nspare; i++) anth_easy_cleanup(&s->spare[i]);
         s->nspare = 0;
         if (s->multi != NULL) curl_multi_cleanup(s->multi);
         if (s->share != NULL) curl_share_cleanup(s->share); /* after every easy handle is gone */
@@ -282,7 +282,7 @@ static int session_close(lua_State *L) {
             anth_transfer *t = s->active;
             s->active = t->next;
             t->sess = NULL;
-            t->easy = NULL;
+            t->easy.curl = NULL;
         }
     }
     s->multi = NULL;

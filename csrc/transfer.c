@@ -14,7 +14,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
     size_t len = size * n;
     long code = 0;
     int ended = len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n');
-    if (ended) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (ended) curl_easy_getinfo(t->easy.curl, CURLINFO_RESPONSE_CODE, &code);
     anth_transfer_lock(t);
     if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) t->head.len = 0; /* 100-continue, then the real one */
     if (ended && code >= 200) {
@@ -32,8 +32,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
 static int sink_takes(anth_transfer *t) {
     long code = 0;
     char *ctype = NULL;
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    curl_easy_getinfo(t->easy.curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(t->easy.curl, CURLINFO_CONTENT_TYPE, &ctype);
     return anth_sink_takes(&t->sink, code, ctype);
 }
 
@@ -101,7 +101,7 @@ static void end_sink(anth_transfer *t) {
 void anth_transfer_finish(anth_transfer *t, CURLcode code) {
     if (t->state != ANTH_T_RUNNING) return;
     t->code = code;
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+    curl_easy_getinfo(t->easy.curl, CURLINFO_RESPONSE_CODE, &t->status);
     if (code == CURLE_OK) {
         t->state = ANTH_T_DONE;
     } else {
@@ -141,17 +141,18 @@ void anth_transfer_detach(anth_transfer *t) {
     s->dirty = 1;
     abort_running(t);
     end_sink(t);
-    if (t->easy == NULL) return;
-    if (t->added) curl_multi_remove_handle(s->multi, t->easy);
+    if (t->easy.curl == NULL) return;
+    if (t->added) curl_multi_remove_handle(s->multi, t->easy.curl);
     t->added = 0;
     if (!s->closed && s->nspare < (int)(sizeof s->spare / sizeof s->spare[0])) {
-        curl_easy_reset(t->easy);
-        curl_easy_setopt(t->easy, CURLOPT_SHARE, NULL); /* (reset keeps it) */
+        anth_easy_restore(&t->easy); /* (before the mime below is freed) */
+        curl_easy_setopt(t->easy.curl, CURLOPT_SHARE, NULL);
         s->spare[s->nspare++] = t->easy;
+        t->easy.curl = NULL;
+        t->easy.ca_file = t->easy.ca_path = NULL; /* (the spare has them) */
     } else {
-        curl_easy_cleanup(t->easy);
+        anth_easy_cleanup(&t->easy);
     }
-    t->easy = NULL;
     curl_slist_free_all(t->headers);
     t->headers = NULL;
     if (t->mime != NULL) { curl_mime_free(t->mime); t->mime = NULL; }
@@ -177,7 +178,7 @@ void anth_transfer_command(anth_transfer *t) {
         return;
     }
     if (cmd & ANTH_CMD_ADD) {
-        CURLMcode mc = curl_multi_add_handle(s->multi, t->easy);
+        CURLMcode mc = curl_multi_add_handle(s->multi, t->easy.curl);
         if (mc != CURLM_OK) {
             anth_transfer_finish(t, CURLE_FAILED_INIT);
             return;
@@ -190,7 +191,7 @@ void anth_transfer_command(anth_transfer *t) {
          * detaches t, so t stays in the session. */
         t->last_byte = anth_clock_now();
         anth_mutex_unlock(&s->mu);
-        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        curl_easy_pause(t->easy.curl, CURLPAUSE_CONT);
         anth_mutex_lock(&s->mu);
     }
 }
@@ -268,10 +269,10 @@ static void set_headers(lua_State *L, anth_transfer *t, int spec, const spec_fie
     if (shared != NULL) {
         shared->refs++; /* dropped by transfer_close, once libcurl is done with it */
         t->shared_headers = shared;
-        curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->compressed ? shared->encoded : shared->lines);
+        curl_easy_setopt(t->easy.curl, CURLOPT_HTTPHEADER, t->compressed ? shared->encoded : shared->lines);
     } else {
         anth_headers_build(L, &t->headers, -1, encoding);
-        curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+        curl_easy_setopt(t->easy.curl, CURLOPT_HTTPHEADER, t->headers);
     }
     lua_pop(L, 1);
 }
@@ -308,12 +309,13 @@ static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
             lua_setfield(L, uv, "body");
             t->rbody = b;
             t->rpos = 0;
-            curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
-            curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->total);
-            curl_easy_setopt(t->easy, CURLOPT_READFUNCTION, on_read);
-            curl_easy_setopt(t->easy, CURLOPT_READDATA, t);
-            curl_easy_setopt(t->easy, CURLOPT_SEEKFUNCTION, on_seek);
-            curl_easy_setopt(t->easy, CURLOPT_SEEKDATA, t);
+            t->easy.changed |= ANTH_EASY_READ;
+            curl_easy_setopt(t->easy.curl, CURLOPT_POST, 1L);
+            curl_easy_setopt(t->easy.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->total);
+            curl_easy_setopt(t->easy.curl, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(t->easy.curl, CURLOPT_READDATA, t);
+            curl_easy_setopt(t->easy.curl, CURLOPT_SEEKFUNCTION, on_seek);
+            curl_easy_setopt(t->easy.curl, CURLOPT_SEEKDATA, t);
             return;
         }
         p = b->buf.data ? b->buf.data : "";
@@ -321,8 +323,9 @@ static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
     }
     if (p != NULL) {
         lua_setfield(L, uv, "body");
-        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-        curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, p);
+        t->easy.changed |= ANTH_EASY_FIELDS;
+        curl_easy_setopt(t->easy.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        curl_easy_setopt(t->easy.curl, CURLOPT_POSTFIELDS, p);
     } else {
         lua_pop(L, 1);
     }
@@ -330,19 +333,21 @@ static void set_body(lua_State *L, anth_transfer *t, int spec, int uv) {
 
 static void set_method(lua_State *L, anth_transfer *t, const char *m) {
     if (m == NULL || strcmp(m, "GET") == 0) {
-        curl_easy_setopt(t->easy, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(t->easy.curl, CURLOPT_HTTPGET, 1L);
     } else if (strcmp(m, "POST") == 0) {
-        curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(t->easy.curl, CURLOPT_POST, 1L);
     } else {
         if (anth_has_crlf(m, strlen(m)) || strchr(m, ' ') != NULL) luaL_error(L, "anthropic: invalid HTTP method");
-        curl_easy_setopt(t->easy, CURLOPT_CUSTOMREQUEST, m);
-        if (strcmp(m, "HEAD") == 0) curl_easy_setopt(t->easy, CURLOPT_NOBODY, 1L);
+        t->easy.changed |= ANTH_EASY_CUSTOM;
+        curl_easy_setopt(t->easy.curl, CURLOPT_HTTPGET, 1L); /* (GET underneath, as in a new handle) */
+        curl_easy_setopt(t->easy.curl, CURLOPT_CUSTOMREQUEST, m);
+        if (strcmp(m, "HEAD") == 0) curl_easy_setopt(t->easy.curl, CURLOPT_NOBODY, 1L);
     }
 }
 
 static void set_network(lua_State *L, anth_transfer *t, const spec_fields *f) {
     const char *url = f->url;
-    CURL *e = t->easy;
+    CURL *e = t->easy.curl;
     if (url == NULL) luaL_error(L, "anthropic: request spec needs a url");
     if (anth_has_crlf(url, strlen(url))) luaL_error(L, "anthropic: url contains CR, LF or NUL");
     curl_easy_setopt(e, CURLOPT_URL, url);
@@ -350,18 +355,20 @@ static void set_network(lua_State *L, anth_transfer *t, const spec_fields *f) {
      * handshake to say whether it multiplexes (HTTP/2, from ALPN) rather than
      * each opening its own. Never over plain HTTP (always HTTP/1.1 here),
      * where libcurl would hold the second request until the first answer. */
-    if (anth_strncasecmp_ascii(url, "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (f->proxy != NULL) {
-        curl_easy_setopt(e, CURLOPT_PROXY, f->proxy);
-    } else if (!t->home->proxy_env) { /* none in the environment either: libcurl need not look */
-        curl_easy_setopt(e, CURLOPT_PROXY, "");
-        curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+    if (anth_strncasecmp_ascii(url, "https://", 8) == 0) {
+        t->easy.changed |= ANTH_EASY_PIPEWAIT;
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     }
-    if (f->ca_file != NULL) curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
-    if (f->ca_path != NULL) curl_easy_setopt(e, CURLOPT_CAPATH, f->ca_path);
-    if (f->timeout > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(f->timeout * 1000 + 0.5));
-    if (f->connect_timeout > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(f->connect_timeout * 1000 + 0.5));
+    /* (without one, the handle's baseline: see anth_easy_init) */
+    if (f->proxy != NULL) {
+        t->easy.changed |= ANTH_EASY_PROXY;
+        curl_easy_setopt(e, CURLOPT_PROXY, f->proxy);
+    }
+    if (f->timeout > 0 || f->connect_timeout > 0) {
+        t->easy.changed |= ANTH_EASY_TIMEOUTS;
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->timeout > 0 ? (long)(f->timeout * 1000 + 0.5) : 0L);
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->connect_timeout > 0 ? (long)(f->connect_timeout * 1000 + 0.5) : 0L);
+    }
     t->idle_timeout = f->idle_timeout;
     if (f->stream) t->sink.kind = ANTH_SINK_EVENTS;
     /* Every encoding this libcurl decodes, for answers read whole (JSON,
@@ -370,10 +377,12 @@ static void set_network(lua_State *L, anth_transfer *t, const spec_fields *f) {
      * them; the header itself goes with the others (set_headers). */
     else if (t->home->accept_encoding[0] != '\0') {
         t->compressed = 1;
+        t->easy.changed |= ANTH_EASY_ENCODING;
         curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, t->home->accept_encoding + sizeof "Accept-Encoding: " - 1);
     }
     if (f->lines) t->sink.kind = ANTH_SINK_LINES;
     if (f->insecure) {
+        t->easy.changed |= ANTH_EASY_INSECURE;
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
     }
@@ -387,12 +396,14 @@ static void set_output(lua_State *L, anth_transfer *t, const char *path) {
         luaL_error(L, "anthropic: cannot open %s for writing", path);
 }
 
-static CURL *take_easy(anth_session *s) {
-    CURL *e = NULL;
+/* A spare handle of s (the last one back, with the CA options most likely
+ * the same), or a new one; then the request's CA options. */
+static void take_easy(lua_State *L, anth_session *s, anth_easy *e, const spec_fields *f) {
     anth_mutex_lock(&s->mu);
-    if (s->nspare > 0) e = s->spare[--s->nspare];
+    if (s->nspare > 0) *e = s->spare[--s->nspare];
     anth_mutex_unlock(&s->mu);
-    return e != NULL ? e : curl_easy_init();
+    if (e->curl == NULL && anth_easy_init(e, !s->proxy_env) != 0) luaL_error(L, "anthropic: curl_easy_init failed");
+    if (anth_easy_set_ca(e, f->ca_file, f->ca_path) != 0) luaL_error(L, "anthropic: out of memory");
 }
 
 int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
@@ -418,33 +429,25 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
     uv = lua_gettop(L);
     lua_pushvalue(L, 1);
     lua_setfield(L, uv, "session");
-    t->easy = take_easy(s); /* an error from here on leaves an easy handle for __gc */
-    if (t->easy == NULL) return luaL_error(L, "anthropic: curl_easy_init failed");
-    curl_easy_setopt(t->easy, CURLOPT_PRIVATE, (char *)t);
-    curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(t->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
-    /* The CA store parsed once and kept (in the multi handle) for a day,
-     * instead of read again for every new TLS connection. */
-    curl_easy_setopt(t->easy, CURLOPT_CA_CACHE_TIMEOUT, 86400L);
-#endif
     read_spec(L, spec, &f);
+    take_easy(L, s, &t->easy, &f); /* an error from here on leaves the handle to __gc */
+    curl_easy_setopt(t->easy.curl, CURLOPT_PRIVATE, (char *)t);
+    curl_easy_setopt(t->easy.curl, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(t->easy.curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(t->easy.curl, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(t->easy.curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(t->easy.curl, CURLOPT_WRITEDATA, t);
     set_network(L, t, &f);
     set_method(L, t, f.method);
     set_headers(L, t, spec, &f);
     if (f.body) set_body(L, t, spec, uv);
-    if (f.multipart) anth_set_multipart(L, t->easy, &t->mime, spec);
+    if (f.multipart) anth_set_multipart(L, t->easy.curl, &t->mime, spec);
+    if (t->mime != NULL) t->easy.changed |= ANTH_EASY_MIME;
     set_output(L, t, f.output);
     /* The share only now: an easy handle that holds it when the session
      * closes (a transfer whose spec raised, collected later) would keep
      * curl_share_cleanup from freeing it. */
-    if (s->share != NULL) curl_easy_setopt(t->easy, CURLOPT_SHARE, s->share);
+    if (s->share != NULL) curl_easy_setopt(t->easy.curl, CURLOPT_SHARE, s->share);
     anth_setuservalue(L, -2);
     /* Built: the network thread adds it to the multi handle. */
     anth_mutex_lock(&s->mu);
@@ -486,7 +489,7 @@ static void transfer_stop(anth_transfer *t) {
             if (t->cmd != 0) unlink_from(&s->commands, t, 1);
             t->sess = NULL;
         }
-        t->easy = NULL;
+        t->easy.curl = NULL;
         abort_running(t);
         return;
     }
@@ -509,7 +512,7 @@ static void transfer_stop(anth_transfer *t) {
 static int transfer_close(lua_State *L) {
     anth_transfer *t = anth_check_transfer(L, 1);
     transfer_stop(t);
-    if (t->easy != NULL) { curl_easy_cleanup(t->easy); t->easy = NULL; } /* one never started */
+    anth_easy_cleanup(&t->easy); /* one never started */
     curl_slist_free_all(t->headers);
     t->headers = NULL;
     anth_headers_release(t->shared_headers); /* libcurl no longer reads it: stopped, detached */

@@ -24,6 +24,7 @@
 #include "buffer.h"
 #include "body.h"
 #include "sink.h"
+#include "easy.h"
 
 #define ANTH_SESSION_MT "anthropic.session"
 #define ANTH_TRANSFER_MT "anthropic.transfer"
@@ -48,7 +49,7 @@ typedef struct anth_session {
     int closed;
     anth_transfer *active;   /* transfers queued for or inside multi, linked through next */
     anth_transfer *commands; /* transfers with work for the network thread, through next_cmd */
-    CURL *spare[4];          /* finished easy handles kept for reuse */
+    anth_easy spare[4];      /* finished easy handles kept for reuse (easy.h) */
     int nspare;
     unsigned long generation; /* counts the network thread's rounds that changed something */
     unsigned long seen;       /* the generation sess:perform last saw */
@@ -68,7 +69,7 @@ struct anth_transfer {
     anth_transfer *next;
     anth_transfer *next_cmd;
     int cmd;              /* ANTH_CMD_* asked and not done yet */
-    CURL *easy;
+    anth_easy easy;       /* its libcurl handle (easy.curl NULL: none) */
     struct curl_slist *headers;          /* its own header lines, or NULL */
     struct anth_headers *shared_headers; /* or a client's shared set (a reference; headers.h) */
     anth_tstate state;

@@ -61,6 +61,7 @@ build = {
         "csrc/compat.c",
         "csrc/core.c",
         "csrc/digest.c",
+        "csrc/easy.c",
         "csrc/eventstream.c",
         "csrc/eventstream_lua.c",
         "csrc/fpconv.c",

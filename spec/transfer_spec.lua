@@ -188,6 +188,70 @@ describe("anthropic.core transfers", function()
     t:close()
   end)
 
+  -- Each request below reuses the handle the one before it left (one at a
+  -- time, so the same one), which keeps only its baseline options.
+  describe("a reused handle", function()
+    local function run(spec)
+      local t = session:request(spec)
+      t:wait()
+      local kind, status = t:error(), t:status()
+      t:close()
+      return kind, status
+    end
+
+    it("carries nothing of the request before it: method, body, timeouts, proxy", function()
+      local path = os.tmpname()
+      local f = assert(io.open(path, "wb"))
+      f:write("file bytes")
+      f:close()
+      local spliced = core.json_body({ data = ("QUJD"):rep(100000) })
+      assert.equal(1, spliced:splices())
+      run({ url = server.url .. "/a", method = "POST", multipart = { { name = "file", path = path } } })
+      run({ url = server.url .. "/b", method = "POST", body = "{}", timeout = 5, connect_timeout = 5 })
+      run({ url = server.url .. "/c", method = "POST", body = spliced })
+      run({ url = server.url .. "/d", method = "DELETE" })
+      run({ url = server.url .. "/e", method = "HEAD" })
+      run({ url = server.url .. "/f" })
+      run({ url = "http://api.proxied.invalid/g", proxy = server.url })
+      run({ url = server.url .. "/h", method = "POST", body = "x" })
+      os.remove(path)
+      local got = {}
+      for i, r in ipairs(server:requests()) do
+        got[i] = { r.method, r.path, r.body_size, r.headers["content-type"] ~= nil }
+      end
+      assert.same({
+        { "POST", "/a", got[1][3], true },
+        { "POST", "/b", 2, true },
+        { "POST", "/c", #spliced:string(), true },
+        { "DELETE", "/d", 0, false },
+        { "HEAD", "/e", 0, false },
+        { "GET", "/f", 0, false },
+        { "GET", "http://api.proxied.invalid/g", 0, false },
+        { "POST", "/h", 1, true },
+      }, got)
+      -- the timeouts of /b are gone: a slow answer is waited for
+      server:script({ delay_ms = 300 })
+      assert.equal("timeout", (run({ url = server.url .. "/i", timeout = 0.1 })))
+      server:script({ delay_ms = 300 })
+      assert.same({ nil, 200 }, { run({ url = server.url .. "/j" }) })
+    end)
+
+    it("checks certificates again after a request with its own CA, or none checked", function()
+      local tls = fake.start({ tls = true })
+      local ok, err = pcall(function()
+        assert.same({ nil, 200 }, { run({ url = tls.url .. "/1", ca_file = tls.ca_file }) })
+        assert.equal("connection", (run({ url = tls.url .. "/2" }))) -- the default CAs do not know it
+        assert.same({ nil, 200 }, { run({ url = tls.url .. "/3", ca_file = tls.ca_file }) })
+        assert.same({ nil, 200 }, { run({ url = tls.url .. "/4", insecure_skip_tls_verify = true }) })
+        assert.equal("connection", (run({ url = tls.url .. "/5" })))
+        assert.same({ nil, 200 }, { run({ url = tls.url .. "/6", ca_path = "/nonexistent", ca_file = tls.ca_file }) })
+        assert.equal("connection", (run({ url = tls.url .. "/7", ca_file = tls.ca_file .. ".missing" })))
+      end)
+      tls:stop()
+      assert(ok, err)
+    end)
+  end)
+
   it("sends large strings spliced into the body, not copied, on every attempt", function()
     local anthropic = require("anthropic")
     local big = ("QUJD"):rep(300000) -- 1.2 MB, like an image's base64

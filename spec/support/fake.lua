@@ -380,8 +380,9 @@ local function to_record(r)
 end
 
 --- Starts the fake server. opts (all optional): `python` (command, default
--- $FAKE_SERVER_PYTHON or "python3"), `timeout` (seconds to wait, default 15).
--- Returns a server object.
+-- $FAKE_SERVER_PYTHON or "python3"), `timeout` (seconds to wait, default 15),
+-- `tls` (true: the API port speaks HTTPS with a certificate for 127.0.0.1
+-- signed by the test CA in server.ca_file). Returns a server object.
 function M.start(opts)
   opts = opts or {}
   local python = opts.python or os.getenv("FAKE_SERVER_PYTHON") or "python3"
@@ -392,6 +393,10 @@ function M.start(opts)
   os.remove(port_file)
   local cmd = "exec " .. python .. " " .. shell_quote(script) ..
     " --port-file " .. shell_quote(port_file)
+  if opts.tls then
+    cmd = cmd .. " --tls-cert " .. shell_quote(here() .. "/tls/server.pem") ..
+      " --tls-key " .. shell_quote(here() .. "/tls/server.key")
+  end
   local pipe = assert(io.popen(cmd, "w"))
   local deadline = socket.gettime() + (opts.timeout or 15)
   local api, ctl
@@ -412,7 +417,8 @@ function M.start(opts)
   local self = setmetatable({
     port = tonumber(api),
     control_port = tonumber(ctl),
-    url = "http://127.0.0.1:" .. api,
+    url = (opts.tls and "https" or "http") .. "://127.0.0.1:" .. api,
+    ca_file = opts.tls and here() .. "/tls/ca.pem" or nil,
     control_url = "http://127.0.0.1:" .. ctl,
     pipe = pipe,
     stopped = false,

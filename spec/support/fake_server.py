@@ -2,6 +2,7 @@
 """Local fake of Anthropic's API server, for lua-anthropic's test suite.
 
 Usage:  python3 spec/support/fake_server.py --port-file PATH [--no-stdin-watch]
+                                            [--tls-cert PEM --tls-key PEM]
 
 Listens on 127.0.0.1 on two ephemeral ports and, once both listen, writes
 "API_PORT CONTROL_PORT\n" to PATH atomically (temporary file + rename). Exits
@@ -13,6 +14,18 @@ bodies may use Content-Length or chunked transfer-encoding; `Expect:
 100-continue` is answered with `100 Continue`. Every request is recorded, then
 answered by the first queued scripted response that matches it, or by the
 default reply when none does.
+
+With --tls-cert and --tls-key the API port speaks HTTPS (HTTP/1.1 only).
+spec/support/tls/ holds a test CA (ca.pem) and the certificate it signed for
+127.0.0.1 (server.pem, server.key), made once with the openssl program:
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -days 36500 -subj "/CN=lua-anthropic test CA" -keyout ca.key -out ca.pem
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -subj "/CN=127.0.0.1" -keyout server.key -out server.csr
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -days 36500 \
+    -extfile EXT -out server.pem
+where EXT says subjectAltName=IP:127.0.0.1,DNS:localhost, basicConstraints=
+CA:FALSE and extendedKeyUsage=serverAuth (ca.key was then thrown away).
 
 Default reply: 200, content-type application/json, a Messages API message
   {"id":"msg_fake","type":"message","role":"assistant","model":<request's
@@ -89,6 +102,7 @@ import os
 import signal
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -461,6 +475,14 @@ class QuietThreadingTCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+    tls = None  # an ssl.SSLContext: connections speak TLS
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.tls is not None:
+            # (the handshake happens in the connection's thread, at its first read)
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
 
     def handle_error(self, request, client_address):
         pass
@@ -562,12 +584,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--no-stdin-watch", action="store_true")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *a: STOP.set())
     signal.signal(signal.SIGINT, lambda *a: STOP.set())
 
     api = QuietThreadingTCPServer(("127.0.0.1", 0), ApiHandler)
+    if args.tls_cert:
+        api.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        api.tls.load_cert_chain(args.tls_cert, args.tls_key)
     ctl = QuietHTTPServer(("127.0.0.1", 0), ControlHandler)
     ctl.api_port = api.server_address[1]
     for srv in (api, ctl):
