@@ -1,6 +1,7 @@
 /* Header sets (headers.h): building, sharing and freeing them, and the
  * anthropic.headers object. */
 #include <stdlib.h>
+#include "ascii.h"
 #include "headers.h"
 
 /* The object: a pointer to the set, which may outlive it (a transfer still
@@ -34,7 +35,7 @@ void anth_headers_build(lua_State *L, struct curl_slist **out, int idx, const ch
             lua_pushlstring(L, line, colon ? (size_t)(colon - line) : 0);
             luaL_error(L, "anthropic: header '%s' contains CR, LF or NUL", lua_tostring(L, -1));
         }
-        if (len >= 16 && anth_strncasecmp_ascii(line, "accept-encoding:", 16) == 0) own_encoding = 1;
+        if (len >= 16 && anth_ascii_caseeq(line, "accept-encoding:", 16)) own_encoding = 1;
         append(L, out, line);
         lua_pop(L, 1);
     }

@@ -26,18 +26,6 @@ static inline int anth_has_crlf(const char *s, size_t n) {
     return memchr(s, '\r', n) != NULL || memchr(s, '\n', n) != NULL || memchr(s, '\0', n) != NULL;
 }
 
-static inline int anth_strncasecmp_ascii(const char *a, const char *b, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
-        if (ca >= 'A' && ca <= 'Z') ca += 32;
-        if (cb >= 'A' && cb <= 'Z') cb += 32;
-        if (ca != cb) return ca - cb;
-        if (ca == 0) return 0;
-    }
-    return 0;
-}
-
 /* Appends to *out (owned by something whose __gc frees it, so that a raise
  * midway leaks nothing) the lines of the list of strings at idx (none when
  * nil), then encoding, the Accept-Encoding line for answers read whole

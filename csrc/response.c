@@ -10,18 +10,8 @@
 #include "transfer.h"
 #include "appender.h"
 #include "json_api.h"
+#include "ascii.h"
 
-static char lower(char c) {
-    return (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-}
-
-/* Whether the n bytes at p are name, ASCII case aside (name in lower case). */
-static int same_name(const char *p, const char *name, size_t n) {
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (lower(p[i]) != lower(name[i])) return 0;
-    return 1;
-}
 
 static int is_running(const anth_transfer *t) {
     int running;
@@ -115,7 +105,7 @@ static void push_header_table(lua_State *L, const char *p, size_t len) {
             char name[256];
             size_t i, n = (size_t)(colon - p);
             if (n < sizeof name) {
-                for (i = 0; i < n; i++) name[i] = lower(p[i]);
+                for (i = 0; i < n; i++) name[i] = (char)anth_ascii_lower((unsigned char)p[i]);
                 lua_pushlstring(L, name, n);
                 lua_pushvalue(L, -1);
                 lua_rawget(L, -3);
@@ -164,7 +154,7 @@ static int transfer_header(lua_State *L) {
     const char *p = head->data, *end = p + head->len, *eol;
     for (; p != NULL && p < end; p = eol + 1) {
         eol = line_end(p, end);
-        if ((size_t)(eol - p) > n && p[n] == ':' && same_name(p, name, n)) {
+        if ((size_t)(eol - p) > n && p[n] == ':' && anth_ascii_caseeq(p, name, n)) {
             push_trimmed(L, p + n + 1, eol);
             return 1;
         }

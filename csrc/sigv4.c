@@ -5,31 +5,21 @@
 #include <string.h>
 #include "digest.h"
 #include "sigv4.h"
+#include "ascii.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
-
-static int lower(int c) {
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
 
 static int is_space(int c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
 static int eq_nocase(const char *a, size_t an, const char *b) {
-    size_t i;
-    if (strlen(b) != an) return 0;
-    for (i = 0; i < an; i++)
-        if (lower((unsigned char)a[i]) != b[i]) return 0;
-    return 1;
+    return strlen(b) == an && anth_ascii_caseeq(a, b, an);
 }
 
 static int has_prefix_nocase(const char *a, size_t an, const char *prefix) {
-    size_t i, n = strlen(prefix);
-    if (an < n) return 0;
-    for (i = 0; i < n; i++)
-        if (lower((unsigned char)a[i]) != prefix[i]) return 0;
-    return 1;
+    size_t n = strlen(prefix);
+    return an >= n && anth_ascii_caseeq(a, prefix, n);
 }
 
 /* Headers never signed: set by the signer itself, or changed on the way by
@@ -158,7 +148,7 @@ static int host_value(const url_parts *u, anth_buf *out) {
     size_t portn = u->portn;
     while (portn > 1 && *port == '0') port++, portn--;
     for (i = 0; i < u->hostn; i++)
-        if (anth_buf_putc(out, (char)lower((unsigned char)u->host[i])) != 0) return -1;
+        if (anth_buf_putc(out, (char)anth_ascii_lower((unsigned char)u->host[i])) != 0) return -1;
     if (portn > 0 && !(u->https ? portn == 3 && memcmp(port, "443", 3) == 0
                                  : portn == 2 && memcmp(port, "80", 2) == 0)) {
         if (anth_buf_putc(out, ':') != 0 || anth_buf_append(out, port, portn) != 0) return -1;
@@ -284,7 +274,7 @@ static int set_h(signed_h *h, size_t order, const char *name, size_t nlen, const
     anth_buf_init(&h->value);
     h->order = order;
     for (i = 0; i < nlen; i++)
-        if (anth_buf_putc(&h->name, (char)lower((unsigned char)name[i])) != 0) return -1;
+        if (anth_buf_putc(&h->name, (char)anth_ascii_lower((unsigned char)name[i])) != 0) return -1;
     for (i = 0; i < vlen; i++) {
         if (is_space((unsigned char)v[i])) {
             pending_space = h->value.len > 0;

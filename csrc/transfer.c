@@ -3,6 +3,7 @@
  * finish and detach end it. */
 #include <stdlib.h>
 #include <string.h>
+#include "ascii.h"
 #include "headers.h"
 #include "transfer.h"
 #include "upload.h"
@@ -355,7 +356,7 @@ static void set_network(lua_State *L, anth_transfer *t, const spec_fields *f) {
      * handshake to say whether it multiplexes (HTTP/2, from ALPN) rather than
      * each opening its own. Never over plain HTTP (always HTTP/1.1 here),
      * where libcurl would hold the second request until the first answer. */
-    if (anth_strncasecmp_ascii(url, "https://", 8) == 0) {
+    if (anth_ascii_caseeq(url, "https://", 8)) {
         t->easy.changed |= ANTH_EASY_PIPEWAIT;
         curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     }
