@@ -32,13 +32,15 @@ static int same(const char *a, const char *b) {
     return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Sets one CA option to want (not NULL) and remembers a copy in *have. */
+/* Sets one CA option to want (not NULL) and remembers a copy in *have.
+ * Only running out of memory fails: a libcurl whose TLS backend has no such
+ * option refuses it, as it did when every request set it. */
 static int set_one(CURL *c, CURLoption opt, char **have, const char *want) {
     size_t n = strlen(want) + 1;
     char *copy = malloc(n);
     if (copy == NULL) return -1;
     memcpy(copy, want, n);
-    if (curl_easy_setopt(c, opt, copy) != CURLE_OK) { free(copy); return -1; }
+    if (curl_easy_setopt(c, opt, copy) == CURLE_OUT_OF_MEMORY) { free(copy); return -1; }
     free(*have);
     *have = copy;
     return 0;
