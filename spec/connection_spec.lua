@@ -173,6 +173,9 @@ describe("connection reuse", function()
 
     it("starts no thread for blocking calls; the first background use starts it, close ends it", function()
       if not threads() then pending("no /proc/self/status here") return end
+      -- (clients of earlier specs that were not closed end their threads when collected)
+      collectgarbage()
+      collectgarbage()
       local before = threads()
       local c = anthropic.new({ api_key = "sk-test", base_url = server.url, max_retries = 0 })
       assert(c.messages.create({ model = "m", max_tokens = 1, messages = {} }))
