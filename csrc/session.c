@@ -128,18 +128,39 @@ static int work(anth_session *s) {
 }
 
 /* Waits in libcurl for the sockets, at most wait_ms (s->mu held; let go of
- * meanwhile). curl_multi_wakeup (a new transfer, a removal, a resume,
- * close) ends the wait early; one that came before it is not lost. */
+ * meanwhile). On the network thread, curl_multi_wakeup (a new transfer, a
+ * removal, a resume, close) ends the wait early; one that came before it is
+ * not lost. */
 static void idle(anth_session *s, int wait_ms) {
     anth_mutex_unlock(&s->mu);
     curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
     anth_mutex_lock(&s->mu);
 }
 
+/* The same for a Lua thread that drives (no network thread yet). Nothing
+ * wakes it early: only it could ask, and it is the one waiting. So it waits
+ * without libcurl's wakeup descriptor, which curl_multi_poll adds to every
+ * poll (measured: 1.3 microseconds more CPU per blocking create).
+ * curl_multi_wait returns at once when libcurl has no descriptor to offer;
+ * then the rest of the time is slept, as curl_multi_poll would wait. */
+static void idle_driving(anth_session *s, int wait_ms) {
+    long curl_ms = -1;
+    int ready = 0;
+    double start, left;
+    anth_mutex_unlock(&s->mu);
+    if (curl_multi_timeout(s->multi, &curl_ms) == CURLM_OK && curl_ms >= 0 && curl_ms < wait_ms)
+        wait_ms = (int)curl_ms; /* (an early return for libcurl's own timer is on time) */
+    start = anth_clock_now();
+    curl_multi_wait(s->multi, NULL, 0, wait_ms, &ready);
+    left = wait_ms / 1000.0 - (anth_clock_now() - start);
+    if (ready == 0 && left > 0.0005) anth_sleep(left);
+    anth_mutex_lock(&s->mu);
+}
+
 void anth_session_drive(anth_session *s, int wait_ms) {
     int due = work(s);
     if (count_round(s) != 0 || s->commands != NULL) return;
-    idle(s, wait_ms >= 0 && wait_ms < due ? wait_ms : due);
+    idle_driving(s, wait_ms >= 0 && wait_ms < due ? wait_ms : due);
 }
 
 static void network_thread(void *ud) {
