@@ -12,7 +12,6 @@
 #include "json_api.h"
 #include "ascii.h"
 
-
 static int is_running(const anth_transfer *t) {
     int running;
     anth_transfer_lock(t);
