@@ -1,4 +1,5 @@
 /* Sinks (sink.h). */
+#include <stdlib.h>
 #include <string.h>
 #include "sink.h"
 #include "bedrock_stream.h"
@@ -52,8 +53,16 @@ void anth_sink_init(anth_sink *k) {
     anth_buf_init(&k->name);
     anth_buf_init(&k->data);
     anth_buf_init(&k->fresh);
-    anth_buf_init(&k->events);
     anth_buf_init(&k->partial);
+}
+
+static void free_chunks(anth_chunk *c) {
+    while (c != NULL) {
+        anth_chunk *next = c->next;
+        anth_buf_free(&c->buf);
+        free(c);
+        c = next;
+    }
 }
 
 void anth_sink_free(anth_sink *k) {
@@ -66,7 +75,11 @@ void anth_sink_free(anth_sink *k) {
     anth_buf_free(&k->name);
     anth_buf_free(&k->data);
     anth_buf_free(&k->fresh);
-    anth_buf_free(&k->events);
+    free_chunks(k->head);
+    free_chunks(k->spare);
+    k->head = k->tail = k->spare = NULL;
+    k->queued = 0;
+    k->nspare = 0;
     anth_buf_free(&k->partial);
 }
 
@@ -146,15 +159,34 @@ const char *anth_sink_feed(anth_sink *k, const char *p, size_t len) {
 }
 
 const char *anth_sink_publish(anth_sink *k) {
+    anth_chunk *c = k->spare;
+    anth_buf mine;
     if (k->fresh.len == 0) return NULL;
-    if (k->events.len == 0) { /* (the usual case: the reader took the queue) */
-        anth_buf empty = k->events;
-        k->events = k->fresh;
-        k->fresh = empty;
-    } else {
-        if (anth_buf_append(&k->events, k->fresh.data, k->fresh.len) != 0) return "out_of_memory";
-        k->fresh.len = 0;
+    while (k->nspare > ANTH_SPARE_CHUNKS) { /* (after a backlog: let its memory go) */
+        k->spare = c->next;
+        k->nspare--;
+        anth_buf_free(&c->buf);
+        free(c);
+        c = k->spare;
     }
+    if (c != NULL) {
+        k->spare = c->next;
+        k->nspare--;
+    } else {
+        c = malloc(sizeof *c);
+        if (c == NULL) return "out_of_memory";
+        anth_buf_init(&c->buf);
+    }
+    /* the fresh events become the chunk; the chunk's memory, feeding's */
+    mine = c->buf;
+    c->buf = k->fresh;
+    k->fresh = mine;
+    k->fresh.len = 0;
+    c->next = NULL;
+    if (k->tail != NULL) k->tail->next = c;
+    else k->head = c;
+    k->tail = c;
+    k->queued += c->buf.len;
     k->nevents += k->nfresh;
     k->nfresh = 0;
     return NULL;
@@ -173,12 +205,22 @@ const char *anth_sink_end(anth_sink *k, int complete) {
     return err;
 }
 
-int anth_sink_take_all(anth_sink *k, anth_buf *into) {
+int anth_sink_take(anth_sink *k, anth_buf *into) {
+    anth_chunk *c = k->head;
     anth_buf spent = *into;
-    if (k->events.len == 0) return 0;
-    *into = k->events;
+    if (c == NULL) return 0;
+    k->head = c->next;
+    if (k->head == NULL) k->tail = NULL;
+    k->queued -= c->buf.len;
+    *into = c->buf;
     spent.len = 0;
-    k->events = spent;
+    /* Kept as a spare whatever their number: the reader frees nothing here
+     * (the memory is the feeding thread's, and freeing it here would take
+     * that thread's malloc arena lock); publishing trims the spares. */
+    c->buf = spent;
+    c->next = k->spare;
+    k->spare = c;
+    k->nspare++;
     return 1;
 }
 

@@ -16,13 +16,28 @@ enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
 
 /* Queued bytes above which the transfer pauses libcurl until Lua catches up,
  * so a stream of any length runs in constant memory (at most about twice
- * this: the queue, and the batch the Lua thread took from it and reads). */
+ * this: the queue, and the batch the Lua thread took from it and reads).
+ * (Over HTTP/2, libcurl 7.88 keeps receiving a paused stream into a buffer
+ * of its own, up to the stream's 32 MB window; all it kept comes into the
+ * queue when the stream resumes: transfer.c on_body.) */
 #define ANTH_QUEUE_MAX ((size_t)16 * 1024)
+
+/* Taken chunks kept for their memory when publishing (sink.c). */
+#define ANTH_SPARE_CHUNKS 4
 
 /* The head of one queued event; the event name and the data follow it. */
 typedef struct anth_event_head {
     size_t elen, dlen;
 } anth_event_head;
+
+/* The events of one feed, published as they are: the queue is a list of
+ * them, so that publishing and taking move a buffer and copy nothing (the
+ * lock is held for a few pointer moves, never for a copy or a first touch
+ * of fresh memory, however far the reader is behind). */
+typedef struct anth_chunk {
+    anth_buf buf;
+    struct anth_chunk *next;
+} anth_chunk;
 
 typedef struct anth_sink {
     int kind;          /* ANTH_SINK_*; ANTH_SINK_BODY: no sink */
@@ -36,7 +51,11 @@ typedef struct anth_sink {
     FILE *out;         /* ANTH_SINK_FILE */
     anth_buf fresh;    /* events fed and not published yet: the feeding thread's own */
     size_t nfresh;     /* how many */
-    anth_buf events;   /* queued events, each an anth_event_head then its bytes */
+    anth_chunk *head;  /* the queue, oldest first: events, each an anth_event_head */
+    anth_chunk *tail;  /* then its bytes */
+    size_t queued;     /* bytes in the queue */
+    anth_chunk *spare; /* taken chunks, their memory kept for the next publishes */
+    int nspare;        /* how many (publishing trims them to ANTH_SPARE_CHUNKS) */
     size_t nevents;    /* events queued so far */
 } anth_sink;
 
@@ -72,15 +91,16 @@ const char *anth_sink_end(anth_sink *k, int complete);
 
 /* Bytes queued and not taken yet. */
 static inline size_t anth_sink_queued(const anth_sink *k) {
-    return k->events.len;
+    return k->queued;
 }
 
-/* Takes every queued event at once: they move to *into (whose bytes, all
- * read, are dropped; its memory becomes the queue's), so whoever reads them
- * does so without the queue. Returns whether any were queued. */
-int anth_sink_take_all(anth_sink *k, anth_buf *into);
+/* Takes the oldest chunk of queued events: its events move to *into (whose
+ * bytes, all read, are dropped; its memory goes back to the feeding side),
+ * so whoever reads them does so without the queue. Returns whether any
+ * were queued. */
+int anth_sink_take(anth_sink *k, anth_buf *into);
 
-/* The event at *pos in a buffer of events (from anth_sink_take_all): its
+/* The event at *pos in a buffer of events (from anth_sink_take): its
  * head in *h and a pointer to its name (the data follows), *pos moved past
  * it; NULL at the end. */
 const char *anth_sink_next(const anth_buf *events, size_t *pos, anth_event_head *h);

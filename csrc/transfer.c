@@ -56,7 +56,13 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud) {
     const char *err = NULL, *lost;
     anth_transfer_lock(t);
     if (t->sink.kind != ANTH_SINK_BODY && t->mode == 0) t->mode = sink_takes(t) ? 2 : 1;
-    if (t->mode != 2 || anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX) {
+    /* Paused while the queue is full, but never inside curl_easy_pause(CONT):
+     * what libcurl kept while the transfer was paused comes then, and all
+     * of it is taken. Pausing again there makes libcurl 7.88 copy the rest
+     * into a new buffer, at every resume; over HTTP/2, where a paused stream
+     * keeps arriving into that buffer (up to its 32 MB window), that was the
+     * whole backlog copied each time (bench/RESULTS.md §11). */
+    if (t->mode != 2 || (!t->resuming && anth_sink_queued(&t->sink) > ANTH_QUEUE_MAX)) {
         if (t->mode == 2) {
             t->paused = 1;
             ret = CURL_WRITEFUNC_PAUSE;
@@ -192,7 +198,9 @@ void anth_transfer_command(anth_transfer *t) {
          * detaches t, so t stays in the session. */
         t->last_byte = anth_clock_now();
         anth_mutex_unlock(&s->mu);
+        t->resuming = 1;
         curl_easy_pause(t->easy.curl, CURLPAUSE_CONT);
+        t->resuming = 0;
         anth_mutex_lock(&s->mu);
     }
 }
@@ -466,7 +474,8 @@ int anth_transfer_new(lua_State *L, anth_session *s, int spec) {
 
 int anth_transfer_take_events(anth_transfer *t) {
     t->batch.len = t->batch_pos = 0;
-    if (anth_sink_take_all(&t->sink, &t->batch) && t->paused && t->sess != NULL) {
+    if (anth_sink_take(&t->sink, &t->batch) && t->paused && anth_sink_queued(&t->sink) == 0 &&
+        t->sess != NULL) {
         t->paused = 0;
         anth_transfer_ask(t, ANTH_CMD_RESUME);
         return 1;

@@ -73,6 +73,7 @@ struct anth_transfer {
     struct curl_slist *headers;          /* its own header lines, or NULL */
     struct anth_headers *shared_headers; /* or a client's shared set (a reference; headers.h) */
     anth_tstate state;
+    int resuming;         /* network thread: inside curl_easy_pause(CONT) (see on_body) */
     int added;            /* currently inside sess->multi */
     const char *err_kind; /* "connection", "timeout", "aborted", ... */
     CURLcode code;
@@ -129,12 +130,12 @@ void anth_transfer_command(anth_transfer *t);
  * wakes it with curl_multi_wakeup after unlocking). */
 void anth_transfer_ask(anth_transfer *t, int cmd);
 
-/* Lua thread, t->home->mu held, t->batch read to its end: takes every
- * queued event into t->batch, so that the Lua thread reads the next ones
- * without the lock (one lock per batch, not per event: the network thread
- * seldom makes it wait); asks the network thread to let libcurl go on if
- * the full queue had paused it. Returns whether the network thread must be
- * woken. */
+/* Lua thread, t->home->mu held, t->batch read to its end: takes the oldest
+ * chunk of queued events into t->batch, so that the Lua thread reads them
+ * without the lock (one lock per chunk, not per event: the network thread
+ * seldom makes it wait); once the queue is empty, asks the network thread
+ * to let libcurl go on if the full queue had paused it. Returns whether the
+ * network thread must be woken. */
 int anth_transfer_take_events(anth_transfer *t);
 
 /* Bytes of events t's queue and the Lua thread's batch hold, not read yet

@@ -1,10 +1,11 @@
 /* Tests of the sinks' event queue (csrc/sink.c) as the two threads use it:
- * the feeding thread parses into its own buffer and publishes; the reading
- * thread takes the whole queue at once and reads the batch by itself.
+ * the feeding thread parses into its own buffer and publishes it as a chunk;
+ * the reading thread takes the oldest chunk and reads it by itself.
  * Checked: every event arrives once and in order, whatever the chunking and
  * however publishing and taking interleave; the event count; memory handed
- * back and forth between queue and batch; the JSONL sink's last line, queued
- * by the end. Standalone, no Lua, no threads (the lock is the caller's).
+ * back and forth between queue and batch, nothing copied; the JSONL sink's
+ * last line, queued by the end. Standalone, no Lua, no threads (the lock is
+ * the caller's).
  *
  * Build and run (from the repository root): make check-c */
 #include <stdio.h>
@@ -24,14 +25,14 @@ typedef struct reader {
     size_t count;
 } reader;
 
-/* Reads part of the batch (at most max events); takes the queue when the
- * batch is read through, as response.c does. */
+/* Reads part of the batch (at most max events); takes the next chunk when
+ * the batch is read through, as response.c does. */
 static void read_some(reader *r, anth_sink *k, int max) {
     anth_event_head h;
     const char *p;
     if (r->pos >= r->batch.len) {
         r->batch.len = r->pos = 0;
-        anth_sink_take_all(k, &r->batch);
+        anth_sink_take(k, &r->batch);
     }
     while (max-- > 0 && (p = anth_sink_next(&r->batch, &r->pos, &h)) != NULL) {
         anth_buf_append(&r->seen, p, h.elen);
@@ -111,40 +112,65 @@ static void test_interleaved(int n, int trial) {
     anth_buf_free(&r.seen);
 }
 
-/* Publishing into an empty queue hands over the fresh buffer itself, and
- * taking hands the batch's memory back: no copy and no allocation once both
- * buffers have grown. */
-static void test_buffers_swap(void) {
+/* Publishing hands over the fresh buffer itself as a chunk, and taking
+ * hands the batch's memory back as a spare that the next publish makes the
+ * fresh buffer: no copy, and no allocation once the buffers have grown.
+ * Chunks are taken oldest first, one at a time; spares beyond
+ * ANTH_SPARE_CHUNKS are let go of by the next publish. */
+static void test_chunks(void) {
     anth_sink k;
     anth_buf batch;
     static const char ev[] = "event: a\ndata: 1\n\n";
-    char *fresh_mem;
+    char *mem[8];
+    int i;
     anth_sink_init(&k);
     k.kind = ANTH_SINK_EVENTS;
     anth_buf_init(&batch);
-    CHECK(anth_sink_take_all(&k, &batch) == 0); /* nothing queued: nothing taken */
+    CHECK(anth_sink_take(&k, &batch) == 0); /* nothing queued: nothing taken */
     CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
     CHECK(anth_sink_queued(&k) == 0); /* fed, not published */
-    fresh_mem = k.fresh.data;
+    mem[0] = k.fresh.data;
     CHECK(anth_sink_publish(&k) == NULL);
-    CHECK(k.events.data == fresh_mem); /* the queue is the fed buffer */
-    CHECK(k.fresh.len == 0);
-    CHECK(anth_sink_take_all(&k, &batch) == 1);
-    CHECK(batch.data == fresh_mem && anth_sink_queued(&k) == 0);
-    /* a second event goes into a queue that is not empty: appended */
-    CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
-    CHECK(anth_sink_publish(&k) == NULL);
-    CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
-    CHECK(anth_sink_publish(&k) == NULL);
-    CHECK(k.nevents == 3);
-    batch.len = 0;
-    CHECK(anth_sink_take_all(&k, &batch) == 1);
-    {
+    CHECK(k.head != NULL && k.head->buf.data == mem[0]); /* the chunk is the fed buffer */
+    CHECK(k.fresh.len == 0 && anth_sink_queued(&k) == sizeof(anth_event_head) + 2);
+    CHECK(anth_sink_take(&k, &batch) == 1);
+    CHECK(batch.data == mem[0] && anth_sink_queued(&k) == 0 && k.head == NULL && k.tail == NULL);
+    /* three more, published one by one: three chunks, taken in order */
+    for (i = 1; i <= 3; i++) {
+        CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
+        mem[i] = k.fresh.data;
+        CHECK(anth_sink_publish(&k) == NULL);
+    }
+    CHECK(k.nevents == 4);
+    for (i = 1; i <= 3; i++) {
+        char *spent = batch.data;
         size_t pos = 0, n = 0;
         anth_event_head h;
+        batch.len = 0;
+        CHECK(anth_sink_take(&k, &batch) == 1);
+        CHECK(batch.data == mem[i]);
+        CHECK(k.spare != NULL && k.spare->buf.data == spent && k.spare->buf.len == 0); /* handed back */
         while (anth_sink_next(&batch, &pos, &h) != NULL) n++;
-        CHECK(n == 2);
+        CHECK(n == 1);
     }
+    CHECK(anth_sink_take(&k, &batch) == 0);
+    /* a spare's memory becomes the fresh buffer at the next publish */
+    {
+        char *spare_mem = k.spare->buf.data;
+        CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
+        CHECK(anth_sink_publish(&k) == NULL);
+        CHECK(k.fresh.data == spare_mem && k.fresh.len == 0);
+    }
+    /* a backlog taken leaves many spares; the next publish trims them */
+    for (i = 0; i < ANTH_SPARE_CHUNKS + 3; i++) {
+        CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
+        CHECK(anth_sink_publish(&k) == NULL);
+    }
+    while (anth_sink_take(&k, &batch) == 1) batch.len = 0;
+    CHECK(k.nspare > ANTH_SPARE_CHUNKS);
+    CHECK(anth_sink_feed(&k, ev, sizeof ev - 1) == NULL);
+    CHECK(anth_sink_publish(&k) == NULL);
+    CHECK(k.nspare <= ANTH_SPARE_CHUNKS);
     anth_sink_free(&k);
     anth_buf_free(&batch);
 }
@@ -186,7 +212,7 @@ int main(void) {
     int trial;
     rng = 0x2545F491UL;
     for (trial = 0; trial < 200; trial++) test_interleaved(1 + (int)(rnd() % 300), trial);
-    test_buffers_swap();
+    test_chunks();
     test_lines();
     printf("sink_test: %d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
