@@ -70,6 +70,7 @@ int anth_mutex_init(anth_mutex_t *m) {
 }
 void anth_mutex_free(anth_mutex_t *m) { DeleteCriticalSection(m); }
 void anth_mutex_lock(anth_mutex_t *m) { EnterCriticalSection(m); }
+int anth_mutex_trylock(anth_mutex_t *m) { return TryEnterCriticalSection(m) ? 1 : 0; }
 void anth_mutex_unlock(anth_mutex_t *m) { LeaveCriticalSection(m); }
 
 int anth_cond_init(anth_cond_t *c) {
@@ -112,6 +113,8 @@ void anth_thread_join(anth_thread_t t) {
     CloseHandle(t);
 }
 
+void anth_yield(void) { SwitchToThread(); }
+
 long anth_process_id(void) { return (long)GetCurrentProcessId(); }
 
 void anth_fork_guard_init(anth_fork_guard *g) {
@@ -131,6 +134,7 @@ void anth_wakeup_close(int fds[2]) { fds[0] = fds[1] = -1; }
 #else /* POSIX */
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,6 +168,7 @@ void anth_once(anth_once_t *once, void (*fn)(void)) {
 int anth_mutex_init(anth_mutex_t *m) { return pthread_mutex_init(m, NULL) == 0 ? 0 : -1; }
 void anth_mutex_free(anth_mutex_t *m) { pthread_mutex_destroy(m); }
 void anth_mutex_lock(anth_mutex_t *m) { pthread_mutex_lock(m); }
+int anth_mutex_trylock(anth_mutex_t *m) { return pthread_mutex_trylock(m) == 0; }
 void anth_mutex_unlock(anth_mutex_t *m) { pthread_mutex_unlock(m); }
 
 int anth_cond_init(anth_cond_t *c) {
@@ -227,6 +232,8 @@ int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg) {
 }
 
 void anth_thread_join(anth_thread_t t) { pthread_join(t, NULL); }
+
+void anth_yield(void) { sched_yield(); }
 
 long anth_process_id(void) { return (long)getpid(); }
 

@@ -61,6 +61,8 @@ void anth_once(anth_once_t *once, void (*fn)(void));
 int anth_mutex_init(anth_mutex_t *m);
 void anth_mutex_free(anth_mutex_t *m);
 void anth_mutex_lock(anth_mutex_t *m);
+/* Takes m only if nobody holds it: 1 when taken, 0 when not. */
+int anth_mutex_trylock(anth_mutex_t *m);
 void anth_mutex_unlock(anth_mutex_t *m);
 int anth_cond_init(anth_cond_t *c);
 void anth_cond_free(anth_cond_t *c);
@@ -70,6 +72,9 @@ void anth_cond_wait(anth_cond_t *c, anth_mutex_t *m, int ms);
 void anth_cond_broadcast(anth_cond_t *c);
 int anth_thread_start(anth_thread_t *t, void (*fn)(void *), void *arg);
 void anth_thread_join(anth_thread_t t);
+/* Lets another thread that is ready to run on this core run first
+ * (sched_yield / SwitchToThread); returns at once when none is. */
+void anth_yield(void);
 
 /* The process id, to tell a forked child (whose threads did not follow). */
 long anth_process_id(void);

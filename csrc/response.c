@@ -12,9 +12,11 @@
 #include "json_api.h"
 #include "ascii.h"
 
+/* Whether t still runs: a look that never waits for the lock (while the
+ * network thread holds it, t counts as running; the next look sees it end). */
 static int is_running(const anth_transfer *t) {
     int running;
-    anth_transfer_lock(t);
+    if (!anth_transfer_trylock(t)) return 1;
     running = t->state == ANTH_T_RUNNING;
     anth_transfer_unlock(t);
     return running;
@@ -249,9 +251,9 @@ static int take_event(lua_State *L, int fast) {
     const char *p;
     lua_Integer index;
     int n;
-    if (t->batch_pos >= t->batch.len) { /* the batch is read: take the queue's events */
+    if (t->batch_pos >= t->batch.len) { /* the batch is read: take the queue's next events */
         int wake;
-        anth_transfer_lock(t);
+        if (!anth_transfer_trylock(t)) return 0; /* (the next look takes them) */
         wake = anth_transfer_take_events(t);
         anth_transfer_unlock(t);
         if (wake) anth_session_kick(t->home);

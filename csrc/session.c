@@ -127,13 +127,34 @@ static int work(anth_session *s) {
     return check_idle(s, 1000);
 }
 
+/* Lets a thread that is ready on this core run first, after the network
+ * thread woke: where the host loop shares its core, the loop's own poll woke
+ * it (a resume, a new transfer), or the network did in the middle of a poll
+ * or while the loop's timer was due, and the kernel would let this thread
+ * run to the end of its slice (a 4 ms tick here) with the loop waiting
+ * (bench/RESULTS.md §11). On a core of its own that costs a system call.
+ * A loop that never sleeps is always ready: there a yield gives the core
+ * away for a whole tick, and yielding at every wake would leave this thread
+ * a tick per round; after such a yield it does not yield for a while. */
+#define SPINNER_S 0.003   /* a yield this long: the other thread never sleeps */
+#define NO_YIELD_S 0.02   /* then no yielding for this long */
+
+static void give_way(anth_session *s) {
+    double before = anth_clock_now(), after;
+    if (before < s->yield_again_at) return;
+    anth_yield();
+    after = anth_clock_now();
+    if (after - before > SPINNER_S) s->yield_again_at = after + NO_YIELD_S;
+}
+
 /* Waits in libcurl for the sockets, at most wait_ms (s->mu held; let go of
- * meanwhile). On the network thread, curl_multi_wakeup (a new transfer, a
- * removal, a resume, close) ends the wait early; one that came before it is
- * not lost. */
+ * meanwhile), then gives way. On the network thread, curl_multi_wakeup (a
+ * new transfer, a removal, a resume, close) ends the wait early; one that
+ * came before it is not lost. */
 static void idle(anth_session *s, int wait_ms) {
     anth_mutex_unlock(&s->mu);
     curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
+    give_way(s);
     anth_mutex_lock(&s->mu);
 }
 
@@ -334,7 +355,16 @@ static int session_perform(lua_State *L) {
     lua_Number ms = luaL_optnumber(L, 2, 0);
     int wait_ms = ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms, n;
     ensure_thread(L, s);
-    anth_mutex_lock(&s->mu);
+    if (wait_ms == 0) {
+        /* A host loop's look: never waits for the lock (the network thread
+         * may be descheduled holding it); the last count stands meanwhile. */
+        if (!anth_mutex_trylock(&s->mu)) {
+            lua_pushinteger(L, s->last_count);
+            return 1;
+        }
+    } else {
+        anth_mutex_lock(&s->mu);
+    }
     /* Waits only when nothing changed since the Lua thread last looked. */
     if (wait_ms > 0 && s->active != NULL && s->generation == s->seen) {
         unsigned long gen = s->generation;
@@ -346,7 +376,7 @@ static int session_perform(lua_State *L) {
         }
     }
     s->seen = s->generation;
-    n = count_active(s);
+    n = s->last_count = count_active(s);
     anth_mutex_unlock(&s->mu);
     lua_pushinteger(L, n);
     return 1;

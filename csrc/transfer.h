@@ -57,6 +57,8 @@ typedef struct anth_session {
     int wake[2];              /* the host loop's descriptor: readable after a change */
     int watched;              /* a host loop asked for the descriptor (sess:fd) */
     int wake_pending;         /* it was signalled and not acknowledged yet (sess:ack) */
+    double yield_again_at;    /* network thread only: when it may yield again (session.c) */
+    int last_count;           /* Lua thread only: sess:perform's last count */
     int proxy_env;            /* a proxy variable was set when the session was made */
     char accept_encoding[64]; /* "Accept-Encoding: gzip, deflate, br, zstd" as this libcurl decodes; "" none */
 } anth_session;
@@ -156,6 +158,14 @@ static inline int anth_session_forked(const anth_session *s) {
  * in a forked child: see anth_session_forked). */
 static inline void anth_transfer_lock(const anth_transfer *t) {
     if (!anth_session_forked(t->home)) anth_mutex_lock(&t->home->mu);
+}
+/* The same for a look of the Lua thread that must not wait (a host loop's
+ * poll): 1 when taken, 0 when another thread holds the lock right now; then
+ * the look answers "nothing new yet" and the next one sees it. The network
+ * thread holds it briefly, but it may be descheduled meanwhile, for as long
+ * as the kernel gives another thread its core. */
+static inline int anth_transfer_trylock(const anth_transfer *t) {
+    return anth_session_forked(t->home) || anth_mutex_trylock(&t->home->mu);
 }
 static inline void anth_transfer_unlock(const anth_transfer *t) {
     if (!anth_session_forked(t->home)) anth_mutex_unlock(&t->home->mu);

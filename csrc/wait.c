@@ -2,7 +2,8 @@
  * transfer got where it was asked to (done, its headers in, an event
  * queued): on the session's condition variable once its network thread
  * runs, else driving the session's rounds itself (session.h). t:wait(0)
- * only looks (t:done(), response.c, tells whether it ended). */
+ * only looks (t:done(), response.c, tells whether it ended), and says "not
+ * yet" while the network thread holds the lock. */
 #include "session.h"
 
 /* Whether a transfer got as far as t:wait was asked to wait for (lock held). */
@@ -24,7 +25,14 @@ static int transfer_wait(lua_State *L) {
     anth_session *s = t->home;
     int got;
     if (anth_session_forked(s)) return luaL_error(L, ANTH_FORKED_MESSAGE);
-    anth_transfer_lock(t);
+    if (limit == 0) { /* only a look (a host loop's poll): never waits for the lock */
+        if (!anth_transfer_trylock(t)) {
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+    } else {
+        anth_transfer_lock(t);
+    }
     while (!(got = reached(t, until)) && t->sess != NULL && !s->closed) {
         int ms = -1;
         if (limit >= 0) {
