@@ -12,6 +12,10 @@
 
 #define ANTH_APPENDER_MT "anthropic.appender"
 
+/* Texts from this length on become a string without a collector step
+ * (appender.c, a:take()). */
+#define ANTH_LONG_TEXT ((size_t)64 * 1024)
+
 typedef struct anth_appender {
     anth_buf text;
     int closed;

@@ -177,6 +177,25 @@ describe("core.appender", function()
     assert.equal("", core.appender():value())
   end)
 
+  it("takes its text once, closing; a long one without stopping or starting the host's collector", function()
+    local long = ("y"):rep(200000)
+    local a = core.appender(long)
+    assert.equal(long, a:value())
+    assert.equal(long, a:take())
+    assert.has_error(function() a:take() end, "anthropic: the appender is closed")
+    assert.equal("", core.appender():take())
+    assert.equal("abc", core.appender("abc"):take())
+    if _VERSION ~= "Lua 5.1" or jit then
+      assert.is_true(collectgarbage("isrunning"))
+      collectgarbage("stop")
+      assert.equal(long, core.appender(long):take())
+      assert.is_false(collectgarbage("isrunning")) -- stopped by the host: stays stopped
+      collectgarbage("restart")
+      assert.equal(long, core.appender(long):take())
+      assert.is_true(collectgarbage("isrunning"))
+    end
+  end)
+
   it("refuses what is not a string, and use after close; close is idempotent", function()
     local a = core.appender()
     assert.has_error(function() a:add(1) end)

@@ -84,10 +84,11 @@ local function settle_block(self, index, done)
     local appenders = self.parts[field]
     local appender = appenders[index]
     if appender then
-      block[field] = appender:value()
       if done then
-        appender:close()
+        block[field] = appender:take()
         appenders[index] = nil
+      else
+        block[field] = appender:value()
       end
     end
   end
