@@ -46,6 +46,12 @@ static int appender_value(lua_State *L) {
     return 1;
 }
 
+/* Frees the text; the appender is closed from then on. */
+static void let_go(anth_appender *a) {
+    anth_buf_free(&a->text);
+    a->closed = 1;
+}
+
 /* The text as one string, made in a protected call (appender_take). */
 static int push_text(lua_State *L) {
     const anth_appender *a = lua_touserdata(L, 1);
@@ -81,8 +87,7 @@ static int appender_take(lua_State *L) {
     } else {
         lua_pushlstring(L, a->text.data, a->text.len);
     }
-    anth_buf_free(&a->text);
-    a->closed = 1;
+    let_go(a);
     return 1;
 }
 
@@ -95,9 +100,7 @@ static int appender_len(lua_State *L) {
 
 /* a:close(): frees the text now rather than at collection; idempotent. */
 static int appender_close(lua_State *L) {
-    anth_appender *a = anth_checkudata(L, 1, ANTH_APPENDER_MT);
-    anth_buf_free(&a->text);
-    a->closed = 1;
+    let_go(anth_checkudata(L, 1, ANTH_APPENDER_MT));
     return 0;
 }
 

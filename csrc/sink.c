@@ -159,16 +159,18 @@ const char *anth_sink_feed(anth_sink *k, const char *p, size_t len) {
 }
 
 const char *anth_sink_publish(anth_sink *k) {
-    anth_chunk *c = k->spare;
+    anth_chunk *c;
     anth_buf mine;
     if (k->fresh.len == 0) return NULL;
-    while (k->nspare > ANTH_SPARE_CHUNKS) { /* (after a backlog: let its memory go) */
-        k->spare = c->next;
-        k->nspare--;
-        anth_buf_free(&c->buf);
-        free(c);
-        c = k->spare;
+    if (k->nspare > ANTH_SPARE_CHUNKS) { /* (after a backlog: let its memory go) */
+        anth_chunk *last = k->spare;
+        int i;
+        for (i = 1; i < ANTH_SPARE_CHUNKS; i++) last = last->next;
+        free_chunks(last->next);
+        last->next = NULL;
+        k->nspare = ANTH_SPARE_CHUNKS;
     }
+    c = k->spare;
     if (c != NULL) {
         k->spare = c->next;
         k->nspare--;

@@ -22,7 +22,7 @@ enum { ANTH_SINK_BODY, ANTH_SINK_EVENTS, ANTH_SINK_LINES, ANTH_SINK_FILE };
  * queue when the stream resumes: transfer.c on_body.) */
 #define ANTH_QUEUE_MAX ((size_t)16 * 1024)
 
-/* Taken chunks kept for their memory when publishing (sink.c). */
+/* Taken chunks kept for their memory when publishing (sink.c; at least 1). */
 #define ANTH_SPARE_CHUNKS 4
 
 /* The head of one queued event; the event name and the data follow it. */
